@@ -1,0 +1,53 @@
+package dev.lamina.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.annotations.ActivationType;
+import dev.lamina.processor.check.CheckedLayer;
+import dev.lamina.processor.read.LayerSpec;
+import java.util.List;
+
+/** An activation as a layer: {@code out = f(in)}; softmax over the last axis. */
+final class ActivationEmitter extends LayerEmitter {
+  private final LayerSpec.Activation spec;
+
+  ActivationEmitter(CheckedLayer layer, Precision precision) {
+    super(layer, precision);
+    this.spec = (LayerSpec.Activation) layer.spec();
+  }
+
+  /** A softmax output layer's logits are its input. */
+  boolean keepsLogits() {
+    return isOutput && spec.function() == ActivationType.SOFTMAX;
+  }
+
+  private String row() {
+    List<Integer> shape = layer.outputShape();
+    return String.valueOf(shape.get(shape.size() - 1));
+  }
+
+  @Override
+  CodeBlock forward() {
+    return CodeBlock.builder()
+        .add(code("System.arraycopy({in}, 0, {out}, 0, n * {P}_OUT_SIZE);\n"))
+        .add(activationForward(spec.function(), out(), row()))
+        .build();
+  }
+
+  @Override
+  CodeBlock backward() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    CodeBlock body = CodeBlock.builder()
+        .add(code("System.arraycopy({grad}, 0, {inGrad}, 0, n * {P}_OUT_SIZE);\n"))
+        .add(keepsLogits()
+            ? CodeBlock.builder().beginControlFlow("if (!fromLogits)")
+                .add(activationBackward(spec.function(), out(), inGrad, row())).endControlFlow().build()
+            : activationBackward(spec.function(), out(), inGrad, row()))
+        .build();
+    if (readsModelInput) {
+      b.beginControlFlow("if (inputGradientWanted)").add(body).endControlFlow();
+    } else {
+      b.add(body);
+    }
+    return b.build();
+  }
+}

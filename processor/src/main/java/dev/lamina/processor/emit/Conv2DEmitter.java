@@ -1,0 +1,174 @@
+package dev.lamina.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.annotations.Padding;
+import dev.lamina.processor.check.CheckedLayer;
+import dev.lamina.processor.check.Window;
+import dev.lamina.processor.read.LayerSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Conv2D as im2col and one matrix product: each output pixel's receptive field is copied into a row of
+ * {@code cols} ({@code KH * KW * IN_C} values, in the kernel's own (kh, kw, c) order), so the convolution is
+ * {@code out[pixels, F] = cols[pixels, PATCH] x kernel[PATCH, F]}. Backward is two more products and col2im.
+ */
+final class Conv2DEmitter extends LayerEmitter {
+  private final LayerSpec.Conv2D spec;
+
+  Conv2DEmitter(CheckedLayer layer, Precision precision) {
+    super(layer, precision);
+    this.spec = (LayerSpec.Conv2D) layer.spec();
+  }
+
+  @Override
+  Map<String, Integer> constants() {
+    List<Integer> in = layer.inputShape();
+    List<Integer> out = layer.outputShape();
+    int kh = spec.kernel().get(0);
+    int kw = spec.kernel().get(1);
+    Map<String, Integer> c = super.constants();
+    c.put("IN_H", in.get(0));
+    c.put("IN_W", in.get(1));
+    c.put("IN_C", in.get(2));
+    c.put("OUT_H", out.get(0));
+    c.put("OUT_W", out.get(1));
+    c.put("FILTERS", spec.filters());
+    c.put("KH", kh);
+    c.put("KW", kw);
+    c.put("SH", spec.strides().get(0));
+    c.put("SW", spec.strides().get(1));
+    c.put("PAD_TOP", Window.of(in.get(0), kh, spec.strides().get(0), spec.padding()).padBefore());
+    c.put("PAD_LEFT", Window.of(in.get(1), kw, spec.strides().get(1), spec.padding()).padBefore());
+    c.put("PATCH", kh * kw * in.get(2));
+    return c;
+  }
+
+  @Override
+  List<Param> params() {
+    int kh = spec.kernel().get(0);
+    int kw = spec.kernel().get(1);
+    int cin = layer.inputShape().get(2);
+    List<Param> p =
+        list(
+            new Param(
+                name() + "Kernel", name() + ".kernel", List.of(kh, kw, cin, spec.filters()), true,
+                Init.GLOROT_UNIFORM, kh * kw * cin, kh * kw * spec.filters()));
+    if (spec.useBias()) {
+      p.add(new Param(name() + "Bias", name() + ".bias", List.of(spec.filters()), true, Init.ZEROS, 0, 0));
+    }
+    return p;
+  }
+
+  @Override
+  List<Buffer> buffers() {
+    return List.of(
+        new Buffer(name() + "Cols", prefix() + "_OUT_H * " + prefix() + "_OUT_W * " + prefix() + "_PATCH", true,
+            "elem"),
+        new Buffer(name() + "ColsGrad", prefix() + "_OUT_H * " + prefix() + "_OUT_W * " + prefix() + "_PATCH", true,
+            "elem"));
+  }
+
+  @Override
+  CodeBlock forward() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add("// im2col: one row of {P}_PATCH values per output pixel\n".replace("{P}", prefix()));
+    if (spec.padding() == Padding.VALID) {
+      b.add(code("""
+          for (int b = 0; b < n; b++) {
+            for (int oh = 0; oh < {P}_OUT_H; oh++) {
+              for (int ow = 0; ow < {P}_OUT_W; ow++) {
+                int row = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
+                for (int kh = 0; kh < {P}_KH; kh++) {
+                  int ih = oh * {P}_SH + kh;
+                  // the KW pixels of this kernel row are contiguous in the input: one copy
+                  System.arraycopy({in}, ((b * {P}_IN_H + ih) * {P}_IN_W + ow * {P}_SW) * {P}_IN_C,
+                      {name}Cols, row + kh * {P}_KW * {P}_IN_C, {P}_KW * {P}_IN_C);
+                }
+              }
+            }
+          }
+          """));
+    } else {
+      b.add(code("""
+          for (int b = 0; b < n; b++) {
+            for (int oh = 0; oh < {P}_OUT_H; oh++) {
+              for (int ow = 0; ow < {P}_OUT_W; ow++) {
+                int row = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
+                for (int kh = 0; kh < {P}_KH; kh++) {
+                  int ih = oh * {P}_SH + kh - {P}_PAD_TOP;
+                  for (int kw = 0; kw < {P}_KW; kw++) {
+                    int iw = ow * {P}_SW + kw - {P}_PAD_LEFT;
+                    int at = row + (kh * {P}_KW + kw) * {P}_IN_C;
+                    if (ih < 0 || ih >= {P}_IN_H || iw < 0 || iw >= {P}_IN_W) {
+                      {Arrays}.fill({name}Cols, at, at + {P}_IN_C, 0); // zero padding
+                    } else {
+                      System.arraycopy({in}, ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_IN_C, {name}Cols, at, {P}_IN_C);
+                    }
+                  }
+                }
+              }
+            }
+          }
+          """));
+    }
+    b.add(code("""
+        // out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
+        {Gemm}.nn(n * {P}_OUT_H * {P}_OUT_W, {P}_FILTERS, {P}_PATCH, {name}Cols, 0, {name}Kernel, 0, {out}, 0, false);
+        """));
+    if (spec.useBias()) {
+      b.add(addBias(out(), name() + "Bias", prefix() + "_FILTERS"));
+    }
+    b.add(activationForward(spec.activation(), out(), prefix() + "_FILTERS"));
+    return b.build();
+  }
+
+  @Override
+  CodeBlock backward() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    CodeBlock act = activationBackward(spec.activation(), out(), grad(), prefix() + "_FILTERS");
+    if (!act.isEmpty()) {
+      b.add("// through the activation\n");
+      b.add(act);
+    }
+    b.add(code("""
+        // kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
+        {Gemm}.tn({P}_PATCH, {P}_FILTERS, n * {P}_OUT_H * {P}_OUT_W, {name}Cols, 0, {grad}, 0, {name}KernelGrad, 0, false);
+        """));
+    if (spec.useBias()) {
+      b.add(biasGradient(grad(), name() + "BiasGrad", prefix() + "_FILTERS"));
+    }
+    CodeBlock inputGradient = code("""
+        // input gradient: colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
+        {Gemm}.nt(n * {P}_OUT_H * {P}_OUT_W, {P}_PATCH, {P}_FILTERS, {grad}, 0, {name}Kernel, 0, {name}ColsGrad, 0, false);
+        {Arrays}.fill({inGrad}, 0, n * {P}_IN_SIZE, 0);
+        for (int b = 0; b < n; b++) {
+          for (int oh = 0; oh < {P}_OUT_H; oh++) {
+            for (int ow = 0; ow < {P}_OUT_W; ow++) {
+              int row = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
+              for (int kh = 0; kh < {P}_KH; kh++) {
+                int ih = oh * {P}_SH + kh - {P}_PAD_TOP;
+                for (int kw = 0; kw < {P}_KW; kw++) {
+                  int iw = ow * {P}_SW + kw - {P}_PAD_LEFT;
+                  if (ih < 0 || ih >= {P}_IN_H || iw < 0 || iw >= {P}_IN_W) {
+                    continue;
+                  }
+                  int src = row + (kh * {P}_KW + kw) * {P}_IN_C;
+                  int dst = ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_IN_C;
+                  for (int c = 0; c < {P}_IN_C; c++) {
+                    {inGrad}[dst + c] += {name}ColsGrad[src + c];
+                  }
+                }
+              }
+            }
+          }
+        }
+        """);
+    if (readsModelInput) {
+      b.beginControlFlow("if (inputGradientWanted)").add(inputGradient).endControlFlow();
+    } else {
+      b.add(inputGradient);
+    }
+    return b.build();
+  }
+}

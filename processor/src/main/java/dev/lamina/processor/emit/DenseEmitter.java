@@ -1,0 +1,101 @@
+package dev.lamina.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.annotations.ActivationType;
+import dev.lamina.processor.check.CheckedLayer;
+import dev.lamina.processor.read.LayerSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Dense: {@code out[n, UNITS] = in[n, IN_SIZE] x kernel[IN_SIZE, UNITS] + bias}, then the activation. */
+final class DenseEmitter extends LayerEmitter {
+  private final LayerSpec.Dense spec;
+
+  DenseEmitter(CheckedLayer layer, Precision precision) {
+    super(layer, precision);
+    this.spec = (LayerSpec.Dense) layer.spec();
+  }
+
+  /** A softmax output layer keeps its logits, for a stable cross-entropy. */
+  boolean keepsLogits() {
+    return isOutput && spec.activation() == ActivationType.SOFTMAX;
+  }
+
+  @Override
+  Map<String, Integer> constants() {
+    Map<String, Integer> c = super.constants();
+    c.put("UNITS", spec.units());
+    return c;
+  }
+
+  @Override
+  List<Param> params() {
+    int in = layer.inputSize();
+    List<Param> p =
+        list(
+            new Param(
+                name() + "Kernel", name() + ".kernel", List.of(in, spec.units()), true, Init.GLOROT_UNIFORM, in,
+                spec.units()));
+    if (spec.useBias()) {
+      p.add(new Param(name() + "Bias", name() + ".bias", List.of(spec.units()), true, Init.ZEROS, 0, 0));
+    }
+    return p;
+  }
+
+  @Override
+  List<Buffer> buffers() {
+    List<Buffer> b = new ArrayList<>();
+    if (keepsLogits()) {
+      b.add(new Buffer(name() + "Logits", prefix() + "_OUT_SIZE", true, "elem"));
+    }
+    return b;
+  }
+
+  @Override
+  CodeBlock forward() {
+    String target = keepsLogits() ? name() + "Logits" : out();
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add(code("""
+        {Gemm}.nn(n, {P}_UNITS, {P}_IN_SIZE, {in}, 0, {name}Kernel, 0, {target}, 0, false);
+        """, Map.of("target", target)));
+    if (spec.useBias()) {
+      b.add(addBias(target, name() + "Bias", prefix() + "_UNITS"));
+    }
+    if (keepsLogits()) {
+      b.add(code("System.arraycopy({name}Logits, 0, {out}, 0, n * {P}_OUT_SIZE);\n"));
+    }
+    b.add(activationForward(spec.activation(), out(), prefix() + "_UNITS"));
+    return b.build();
+  }
+
+  @Override
+  CodeBlock backward() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    CodeBlock act = activationBackward(spec.activation(), out(), grad(), prefix() + "_UNITS");
+    if (keepsLogits()) {
+      b.add("// through the softmax, unless the caller gave the gradient w.r.t. the logits\n");
+      b.beginControlFlow("if (!fromLogits)").add(act).endControlFlow();
+    } else if (!act.isEmpty()) {
+      b.add("// through the activation\n");
+      b.add(act);
+    }
+    b.add(code("""
+        // kernel gradient: in^T[IN_SIZE, n] x grad[n, UNITS]
+        {Gemm}.tn({P}_IN_SIZE, {P}_UNITS, n, {in}, 0, {grad}, 0, {name}KernelGrad, 0, false);
+        """));
+    if (spec.useBias()) {
+      b.add(biasGradient(grad(), name() + "BiasGrad", prefix() + "_UNITS"));
+    }
+    CodeBlock inputGradient = code("""
+        // input gradient: grad[n, UNITS] x kernel^T[UNITS, IN_SIZE]
+        {Gemm}.nt(n, {P}_IN_SIZE, {P}_UNITS, {grad}, 0, {name}Kernel, 0, {inGrad}, 0, false);
+        """);
+    if (readsModelInput) {
+      b.beginControlFlow("if (inputGradientWanted)").add(inputGradient).endControlFlow();
+    } else {
+      b.add(inputGradient);
+    }
+    return b.build();
+  }
+}

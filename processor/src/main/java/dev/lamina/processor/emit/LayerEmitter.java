@@ -1,0 +1,245 @@
+package dev.lamina.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.annotations.ActivationType;
+import dev.lamina.processor.check.CheckedLayer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes one layer's part of a generated network: its shape constants, parameters, buffers, and the bodies of its
+ * forward and backward methods. One subclass per layer kind; adding a layer kind is adding one of these.
+ *
+ * <p>Layout inside generated code: a batch of samples is one flat array, sample after sample, each sample channels
+ * last (row-major {@code (h, w, c)}), exactly the public NHWC layout.
+ */
+abstract class LayerEmitter {
+  static final ClassName GEMM = ClassName.get("dev.lamina.runtime.kernels", "Gemm");
+  static final ClassName INIT = ClassName.get("dev.lamina.runtime.kernels", "Init");
+  static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+
+  /** How a parameter starts out, as Keras initialises it. */
+  enum Init {
+    GLOROT_UNIFORM,
+    ZEROS,
+    ONES
+  }
+
+  /** A parameter: its field, its public name ({@code conv1.kernel}), Keras shape, and whether it is trained. */
+  record Param(String field, String key, List<Integer> shape, boolean trainable, Init init, int fanIn, int fanOut) {
+    int size() {
+      int s = 1;
+      for (int d : shape) {
+        s *= d;
+      }
+      return s;
+    }
+
+    String gradField() {
+      return field + "Grad";
+    }
+  }
+
+  /**
+   * A buffer allocated once per batch capacity: {@code perSample} elements per sample (an expression of constants),
+   * or a fixed size when {@code perBatch} is false. {@code kind} is "elem" (the network's number type), "int" or
+   * "double".
+   */
+  record Buffer(String field, String size, boolean perBatch, String kind) {}
+
+  final CheckedLayer layer;
+  final Precision precision;
+  /** The buffer this layer reads, and the gradient buffer it writes in backward. */
+  String in;
+  String inGrad;
+  /** True when this layer reads the model input, whose gradient is only computed on request. */
+  boolean readsModelInput;
+  /** True for the last layer, whose activation may be skipped by backwardFromLogits. */
+  boolean isOutput;
+
+  LayerEmitter(CheckedLayer layer, Precision precision) {
+    this.layer = layer;
+    this.precision = precision;
+  }
+
+  String name() {
+    return layer.name();
+  }
+
+  /** Prefix of this layer's constants: {@code conv1} gives {@code CONV1}, {@code convBlock} gives {@code CONV_BLOCK}. */
+  String prefix() {
+    return name().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
+  }
+
+  String out() {
+    return name() + "Out";
+  }
+
+  String grad() {
+    return name() + "Grad";
+  }
+
+  /** Named constants, in order: name without prefix, value. {@code IN_SIZE} and {@code OUT_SIZE} always exist. */
+  Map<String, Integer> constants() {
+    Map<String, Integer> c = new java.util.LinkedHashMap<>();
+    c.put("IN_SIZE", layer.inputSize());
+    c.put("OUT_SIZE", layer.outputSize());
+    return c;
+  }
+
+  List<Param> params() {
+    return List.of();
+  }
+
+  /** Buffers besides the layer's output and output gradient, which every layer has. */
+  List<Buffer> buffers() {
+    return List.of();
+  }
+
+  /** Body of {@code private void <name>Forward(int n, boolean training)}. */
+  abstract CodeBlock forward();
+
+  /** Body of {@code private void <name>Backward(int n, boolean fromLogits)}. */
+  abstract CodeBlock backward();
+
+  /** The values a template may use: {@code {T}}, {@code {P}} (constant prefix), buffers, classes. */
+  Map<String, Object> values() {
+    Map<String, Object> v = new HashMap<>();
+    v.put("T", precision.type);
+    v.put("Boxed", precision.boxed);
+    v.put("P", prefix());
+    v.put("name", name());
+    v.put("in", in);
+    v.put("inGrad", inGrad);
+    v.put("out", out());
+    v.put("grad", grad());
+    v.put("Gemm", GEMM);
+    v.put("Arrays", ARRAYS);
+    return v;
+  }
+
+  CodeBlock code(String text) {
+    return Template.render(text, values());
+  }
+
+  CodeBlock code(String text, Map<String, ?> extra) {
+    Map<String, Object> v = values();
+    v.putAll(extra);
+    return Template.render(text, v);
+  }
+
+  /**
+   * Applies {@code activation} in place to {@code buffer[0, n * OUT_SIZE)}; softmax works on rows of {@code rowLength}.
+   */
+  CodeBlock activationForward(ActivationType activation, String buffer, String rowLength) {
+    Map<String, Object> v = Map.of("buf", buffer, "row", rowLength);
+    return switch (activation) {
+      case LINEAR -> CodeBlock.of("");
+      case RELU -> code("""
+          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+            if ({buf}[i] < 0) {
+              {buf}[i] = 0;
+            }
+          }
+          """, v);
+      case SIGMOID -> code("""
+          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+            {buf}[i] = ({T}) (1 / (1 + Math.exp(-{buf}[i])));
+          }
+          """, v);
+      case TANH -> code("""
+          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+            {buf}[i] = ({T}) Math.tanh({buf}[i]);
+          }
+          """, v);
+      case SOFTMAX -> code("""
+          // softmax over each row of {row}, shifted by the row's maximum for stability
+          for (int r = 0; r < n * {P}_OUT_SIZE; r += {row}) {
+            {T} max = {Boxed}.NEGATIVE_INFINITY;
+            for (int j = r; j < r + {row}; j++) {
+              max = Math.max(max, {buf}[j]);
+            }
+            double sum = 0;
+            for (int j = r; j < r + {row}; j++) {
+              {buf}[j] = ({T}) Math.exp({buf}[j] - max);
+              sum += {buf}[j];
+            }
+            for (int j = r; j < r + {row}; j++) {
+              {buf}[j] = ({T}) ({buf}[j] / sum);
+            }
+          }
+          """, v);
+    };
+  }
+
+  /**
+   * Turns the gradient in {@code g} (w.r.t. the activation's output {@code y}) into the gradient w.r.t. its input,
+   * in place.
+   */
+  CodeBlock activationBackward(ActivationType activation, String y, String g, String rowLength) {
+    Map<String, Object> v = Map.of("y", y, "g", g, "row", rowLength);
+    return switch (activation) {
+      case LINEAR -> CodeBlock.of("");
+      case RELU -> code("""
+          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+            if ({y}[i] <= 0) {
+              {g}[i] = 0;
+            }
+          }
+          """, v);
+      case SIGMOID -> code("""
+          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+            {g}[i] *= {y}[i] * (1 - {y}[i]);
+          }
+          """, v);
+      case TANH -> code("""
+          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+            {g}[i] *= 1 - {y}[i] * {y}[i];
+          }
+          """, v);
+      case SOFTMAX -> code("""
+          // softmax: dx = y * (dy - sum(dy * y)) on each row of {row}
+          for (int r = 0; r < n * {P}_OUT_SIZE; r += {row}) {
+            double dot = 0;
+            for (int j = r; j < r + {row}; j++) {
+              dot += {g}[j] * {y}[j];
+            }
+            for (int j = r; j < r + {row}; j++) {
+              {g}[j] = ({T}) ({y}[j] * ({g}[j] - dot));
+            }
+          }
+          """, v);
+    };
+  }
+
+  /** Adds {@code bias[c]} to every row of {@code channels} values in {@code buffer}. */
+  CodeBlock addBias(String buffer, String bias, String channels) {
+    return code("""
+        for (int r = 0; r < n * {P}_OUT_SIZE; r += {ch}) {
+          for (int c = 0; c < {ch}; c++) {
+            {buf}[r + c] += {bias}[c];
+          }
+        }
+        """, Map.of("buf", buffer, "bias", bias, "ch", channels));
+  }
+
+  /** {@code biasGrad[c]} = sum over rows of {@code g[r, c]}, accumulated in double. */
+  CodeBlock biasGradient(String g, String biasGrad, String channels) {
+    return code("""
+        for (int c = 0; c < {ch}; c++) {
+          double sum = 0;
+          for (int r = c; r < n * {P}_OUT_SIZE; r += {ch}) {
+            sum += {g}[r];
+          }
+          {biasGrad}[c] = ({T}) sum;
+        }
+        """, Map.of("g", g, "biasGrad", biasGrad, "ch", channels));
+  }
+
+  static List<Param> list(Param... params) {
+    return new ArrayList<>(List.of(params));
+  }
+}

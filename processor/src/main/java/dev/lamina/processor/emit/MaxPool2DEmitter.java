@@ -1,0 +1,92 @@
+package dev.lamina.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.processor.check.CheckedLayer;
+import dev.lamina.processor.check.Window;
+import dev.lamina.processor.read.LayerSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Max pooling: each output keeps the largest input of its window and remembers where it came from
+ * ({@code argmax}, an index into the input buffer), so backward routes each gradient to that one input.
+ */
+final class MaxPool2DEmitter extends LayerEmitter {
+  private final LayerSpec.MaxPool2D spec;
+
+  MaxPool2DEmitter(CheckedLayer layer, Precision precision) {
+    super(layer, precision);
+    this.spec = (LayerSpec.MaxPool2D) layer.spec();
+  }
+
+  @Override
+  Map<String, Integer> constants() {
+    List<Integer> in = layer.inputShape();
+    List<Integer> out = layer.outputShape();
+    Map<String, Integer> c = super.constants();
+    c.put("IN_H", in.get(0));
+    c.put("IN_W", in.get(1));
+    c.put("CHANNELS", in.get(2));
+    c.put("OUT_H", out.get(0));
+    c.put("OUT_W", out.get(1));
+    c.put("PH", spec.pool().get(0));
+    c.put("PW", spec.pool().get(1));
+    c.put("SH", spec.strides().get(0));
+    c.put("SW", spec.strides().get(1));
+    c.put("PAD_TOP", Window.of(in.get(0), spec.pool().get(0), spec.strides().get(0), spec.padding()).padBefore());
+    c.put("PAD_LEFT", Window.of(in.get(1), spec.pool().get(1), spec.strides().get(1), spec.padding()).padBefore());
+    return c;
+  }
+
+  @Override
+  List<Buffer> buffers() {
+    return List.of(new Buffer(name() + "Argmax", prefix() + "_OUT_SIZE", true, "int"));
+  }
+
+  @Override
+  CodeBlock forward() {
+    return code("""
+        for (int b = 0; b < n; b++) {
+          for (int oh = 0; oh < {P}_OUT_H; oh++) {
+            for (int ow = 0; ow < {P}_OUT_W; ow++) {
+              int o = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_CHANNELS;
+              {Arrays}.fill({out}, o, o + {P}_CHANNELS, {Boxed}.NEGATIVE_INFINITY);
+              {Arrays}.fill({name}Argmax, o, o + {P}_CHANNELS, -1);
+              for (int ph = 0; ph < {P}_PH; ph++) {
+                int ih = oh * {P}_SH + ph - {P}_PAD_TOP;
+                if (ih < 0 || ih >= {P}_IN_H) {
+                  continue;
+                }
+                for (int pw = 0; pw < {P}_PW; pw++) {
+                  int iw = ow * {P}_SW + pw - {P}_PAD_LEFT;
+                  if (iw < 0 || iw >= {P}_IN_W) {
+                    continue;
+                  }
+                  int i = ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_CHANNELS;
+                  for (int c = 0; c < {P}_CHANNELS; c++) {
+                    if ({in}[i + c] > {out}[o + c] || {name}Argmax[o + c] < 0) {
+                      {out}[o + c] = {in}[i + c];
+                      {name}Argmax[o + c] = i + c;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        """);
+  }
+
+  @Override
+  CodeBlock backward() {
+    CodeBlock body = code("""
+        {Arrays}.fill({inGrad}, 0, n * {P}_IN_SIZE, 0);
+        for (int o = 0; o < n * {P}_OUT_SIZE; o++) {
+          {inGrad}[{name}Argmax[o]] += {grad}[o];
+        }
+        """);
+    return readsModelInput
+        ? CodeBlock.builder().beginControlFlow("if (inputGradientWanted)").add(body).endControlFlow().build()
+        : body;
+  }
+}

@@ -1,0 +1,437 @@
+package dev.lamina.processor.emit;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.lamina.processor.Messages;
+import dev.lamina.processor.check.CheckedLayer;
+import dev.lamina.processor.check.CheckedModel;
+import dev.lamina.processor.read.LayerSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the network class of a checked model: constants for every shape, parameters and their gradients, buffers
+ * allocated once per batch capacity, one forward and one backward method per layer, and the {@code Network}
+ * contract around them. Each layer's code comes from its {@link LayerEmitter}.
+ */
+public final class NetworkWriter {
+  private static final String RUNTIME = "dev.lamina.runtime";
+  private static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
+  private static final ClassName PARAMETER_INFO = ClassName.get(RUNTIME, "ParameterInfo");
+  private static final ClassName TENSORS = ClassName.get(RUNTIME, "Tensors");
+  private static final ClassName LIST = ClassName.get(List.class);
+  private static final ClassName SPLITTABLE_RANDOM = ClassName.get("java.util", "SplittableRandom");
+  private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  public static final String PROCESSOR = "dev.lamina.processor.LaminaProcessor";
+
+  private final CheckedModel model;
+  private final Precision p;
+  private final List<LayerEmitter> emitters = new ArrayList<>();
+  private final TypeName array;
+
+  public NetworkWriter(CheckedModel model, Precision precision) {
+    this.model = model;
+    this.p = precision;
+    this.array = ArrayTypeName.of(precision.type);
+    List<CheckedLayer> layers = model.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      CheckedLayer layer = layers.get(i);
+      LayerEmitter e = emitterFor(layer);
+      String input = layer.spec().input();
+      e.readsModelInput = input.isEmpty();
+      e.in = input.isEmpty() ? "input" : input + "Out";
+      e.inGrad = input.isEmpty() ? "inputGrad" : input + "Grad";
+      e.isOutput = i == layers.size() - 1;
+      emitters.add(e);
+    }
+  }
+
+  /** The generated class's simple name: {@code SequentialModelNetwork}, or {@code SequentialModelDoubleNetwork}. */
+  public static String className(String modelClass, Precision precision) {
+    return modelClass + precision.classSuffix;
+  }
+
+  private LayerEmitter emitterFor(CheckedLayer layer) {
+    LayerSpec spec = layer.spec();
+    if (spec instanceof LayerSpec.Conv2D) {
+      return new Conv2DEmitter(layer, p);
+    } else if (spec instanceof LayerSpec.BatchNorm) {
+      return new BatchNormEmitter(layer, p);
+    } else if (spec instanceof LayerSpec.Activation) {
+      return new ActivationEmitter(layer, p);
+    } else if (spec instanceof LayerSpec.MaxPool2D) {
+      return new MaxPool2DEmitter(layer, p);
+    } else if (spec instanceof LayerSpec.Flatten) {
+      return new FlattenEmitter(layer, p);
+    } else {
+      return new DenseEmitter(layer, p);
+    }
+  }
+
+  private LayerEmitter output() {
+    return emitters.get(emitters.size() - 1);
+  }
+
+  /** True when the output layer is a softmax whose logits the network keeps. */
+  private boolean softmaxOutput() {
+    LayerEmitter out = output();
+    return (out instanceof DenseEmitter d && d.keepsLogits()) || (out instanceof ActivationEmitter a && a.keepsLogits());
+  }
+
+  private String logitsField() {
+    LayerEmitter out = output();
+    return out instanceof DenseEmitter ? out.name() + "Logits" : out.in;
+  }
+
+  /** The generated source; {@code origin} (the user's class, or null) lets incremental builds track it. */
+  public JavaFile write(javax.lang.model.element.Element origin) {
+    String source = model.spec().packageName().isEmpty()
+        ? model.spec().className()
+        : model.spec().packageName() + "." + model.spec().className();
+    String name = className(model.spec().className(), p);
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(name)
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addSuperinterface(p.networkInterface)
+            .addAnnotation(
+                AnnotationSpec.builder(GENERATED)
+                    .addMember("value", "$S", PROCESSOR)
+                    .addMember("comments", "$S", "from " + source)
+                    .build())
+            .addJavadoc(
+                "The network of {@link $L}, generated by Lamina from its annotations$L.\n\n"
+                    + "<p>Do not edit: change {@code $L} and recompile. Layers, in order:\n<ul>\n$L</ul>\n",
+                source,
+                p == Precision.DOUBLE ? ", in double precision (for gradient checks)" : "",
+                model.spec().className(),
+                model.layers().stream()
+                    .map(l -> "  <li>{@code " + l.name() + "}: " + l.spec().kind() + ", " + Messages.shape(l.inputShape())
+                        + " -> " + Messages.shape(l.outputShape()) + "\n")
+                    .collect(Collectors.joining()));
+    if (origin != null) {
+      type.addOriginatingElement(origin);
+    }
+    addModelConstants(type);
+    for (LayerEmitter e : emitters) {
+      addLayerConstants(type, e);
+    }
+    addParameterFields(type);
+    addBufferFields(type);
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+        .addJavadoc("A network initialised with seed 0; see {@link #initialize(long)}.\n")
+        .addStatement("initialize(0L)").build());
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+        .addJavadoc("A network whose parameters are initialised from {@code seed}, as Keras would initialise them.\n")
+        .addParameter(long.class, "seed").addStatement("initialize(seed)").build());
+    addContractMethods(type);
+    addInitialize(type);
+    addReserve(type);
+    addForwardAndBackward(type);
+    for (LayerEmitter e : emitters) {
+      CheckedLayer l = e.layer;
+      String header = l.name() + ": " + l.spec().kind() + ", " + Messages.shape(l.inputShape()) + " -> "
+          + Messages.shape(l.outputShape());
+      type.addMethod(MethodSpec.methodBuilder(l.name() + "Forward").addModifiers(Modifier.PRIVATE)
+          .addJavadoc("Forward pass of $L.\n", header)
+          .addParameter(int.class, "n").addParameter(boolean.class, "training").addCode(e.forward()).build());
+      type.addMethod(MethodSpec.methodBuilder(l.name() + "Backward").addModifiers(Modifier.PRIVATE)
+          .addJavadoc("Backward pass of $L: reads {@code $L}, writes parameter gradients and {@code $L}.\n", header,
+              e.grad(), e.inGrad)
+          .addParameter(int.class, "n").addParameter(boolean.class, "fromLogits").addCode(e.backward()).build());
+    }
+    return JavaFile.builder(model.spec().packageName(), type.build())
+        .addFileComment("Generated by Lamina from $L. Do not edit: edit $L and recompile.", source,
+            model.spec().className())
+        .indent("  ")
+        .skipJavaLangImports(true)
+        .build();
+  }
+
+  private static FieldSpec constant(String name, int value, String javadoc) {
+    FieldSpec.Builder f = FieldSpec.builder(int.class, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$L", value);
+    if (javadoc != null) {
+      f.addJavadoc(javadoc);
+    }
+    return f.build();
+  }
+
+  private static String intArray(List<Integer> values) {
+    return values.stream().map(String::valueOf).collect(Collectors.joining(", ", "{", "}"));
+  }
+
+  private void addModelConstants(TypeSpec.Builder type) {
+    type.addField(FieldSpec.builder(String.class, "MODEL_NAME", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$S", model.spec().modelName()).build());
+    type.addField(constant("INPUT_SIZE", product(model.inputShape()),
+        "One input sample: " + Messages.shape(model.inputShape()) + ", channels last.\n"));
+    type.addField(constant("OUTPUT_SIZE", product(model.outputShape()),
+        "One output sample: " + Messages.shape(model.outputShape()) + ".\n"));
+    type.addField(FieldSpec.builder(int[].class, "INPUT_SHAPE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$L", intArray(model.inputShape())).build());
+    type.addField(FieldSpec.builder(int[].class, "OUTPUT_SHAPE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$L", intArray(model.outputShape())).build());
+    CodeBlock.Builder params = CodeBlock.builder().add("$T.of(\n", LIST).indent();
+    List<LayerEmitter.Param> all = allParams();
+    for (int i = 0; i < all.size(); i++) {
+      LayerEmitter.Param param = all.get(i);
+      params.add("new $T($S, $T.of($L), $L)$L\n", PARAMETER_INFO, param.key(), LIST,
+          param.shape().stream().map(String::valueOf).collect(Collectors.joining(", ")), param.trainable(),
+          i + 1 < all.size() ? "," : "");
+    }
+    params.unindent().add(")");
+    type.addField(FieldSpec.builder(ParameterizedTypeName.get(LIST, PARAMETER_INFO), "PARAMETERS", Modifier.PRIVATE,
+            Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Every parameter, trainable ones first within each layer, in layer order.\n")
+        .initializer(params.build()).build());
+    type.addField(FieldSpec.builder(String.class, "SUMMARY", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$S", SummaryTable.render(model)).build());
+  }
+
+  private void addLayerConstants(TypeSpec.Builder type, LayerEmitter e) {
+    boolean first = true;
+    CheckedLayer l = e.layer;
+    for (Map.Entry<String, Integer> c : e.constants().entrySet()) {
+      String doc = first
+          ? l.name() + ": " + e.layer.spec().kind() + ", " + Messages.shape(l.inputShape()) + " -> "
+              + Messages.shape(l.outputShape()) + ".\n"
+          : null;
+      type.addField(constant(e.prefix() + "_" + c.getKey(), c.getValue(), doc));
+      first = false;
+    }
+  }
+
+  private List<LayerEmitter.Param> allParams() {
+    List<LayerEmitter.Param> all = new ArrayList<>();
+    for (LayerEmitter e : emitters) {
+      all.addAll(e.params());
+    }
+    return all;
+  }
+
+  private List<LayerEmitter.Param> trainableParams() {
+    return allParams().stream().filter(LayerEmitter.Param::trainable).toList();
+  }
+
+  private static int product(List<Integer> shape) {
+    int p = 1;
+    for (int d : shape) {
+      p *= d;
+    }
+    return p;
+  }
+
+  private static String sizeExpression(List<Integer> shape) {
+    return shape.stream().map(String::valueOf).collect(Collectors.joining(" * "));
+  }
+
+  private void addParameterFields(TypeSpec.Builder type) {
+    for (LayerEmitter.Param param : allParams()) {
+      type.addField(FieldSpec.builder(array, param.field(), Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("$L, shape $L$L.\n", param.key(), param.shape(), param.trainable() ? "" : ", not trainable")
+          .initializer("new $T[$L]", p.type, sizeExpression(param.shape())).build());
+    }
+    for (LayerEmitter.Param param : trainableParams()) {
+      type.addField(FieldSpec.builder(array, param.gradField(), Modifier.PRIVATE, Modifier.FINAL)
+          .initializer("new $T[$L]", p.type, sizeExpression(param.shape())).build());
+    }
+    List<LayerEmitter.Param> trainable = trainableParams();
+    type.addField(FieldSpec.builder(ArrayTypeName.of(array), "trainable", Modifier.PRIVATE, Modifier.FINAL)
+        .initializer("{$L}", trainable.stream().map(LayerEmitter.Param::field).collect(Collectors.joining(", ")))
+        .build());
+    type.addField(FieldSpec.builder(ArrayTypeName.of(array), "gradients", Modifier.PRIVATE, Modifier.FINAL)
+        .initializer("{$L}", trainable.stream().map(LayerEmitter.Param::gradField).collect(Collectors.joining(", ")))
+        .build());
+  }
+
+  private void addBufferFields(TypeSpec.Builder type) {
+    type.addField(FieldSpec.builder(int.class, "capacity", Modifier.PRIVATE)
+        .addJavadoc("The batch size the buffers below are allocated for.\n").build());
+    type.addField(FieldSpec.builder(boolean.class, "inputGradientWanted", Modifier.PRIVATE).build());
+    type.addField(FieldSpec.builder(array, "input", Modifier.PRIVATE)
+        .addJavadoc("The batch given to the last forward call (not copied).\n").build());
+    type.addField(FieldSpec.builder(array, "inputGrad", Modifier.PRIVATE).initializer("new $T[0]", p.type).build());
+    for (LayerEmitter e : emitters) {
+      type.addField(FieldSpec.builder(array, e.out(), Modifier.PRIVATE).initializer("new $T[0]", p.type).build());
+      type.addField(FieldSpec.builder(array, e.grad(), Modifier.PRIVATE).initializer("new $T[0]", p.type).build());
+      for (LayerEmitter.Buffer b : e.buffers()) {
+        TypeName t = bufferType(b);
+        FieldSpec.Builder f = FieldSpec.builder(ArrayTypeName.of(t), b.field(), Modifier.PRIVATE);
+        if (b.perBatch()) {
+          f.initializer("new $T[0]", t);
+        } else {
+          f.addModifiers(Modifier.FINAL).initializer("new $T[$L]", t, b.size());
+        }
+        type.addField(f.build());
+      }
+    }
+  }
+
+  private TypeName bufferType(LayerEmitter.Buffer b) {
+    return switch (b.kind()) {
+      case "int" -> TypeName.INT;
+      case "double" -> TypeName.DOUBLE;
+      default -> p.type;
+    };
+  }
+
+  private void addReserve(TypeSpec.Builder type) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("reserve").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Allocates every batch buffer for {@code n} samples, once: a smaller batch reuses them.\n")
+        .addParameter(int.class, "n")
+        .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
+    for (LayerEmitter e : emitters) {
+      m.addStatement("$L = new $T[n * $L_OUT_SIZE]", e.out(), p.type, e.prefix());
+      m.addStatement("$L = new $T[n * $L_OUT_SIZE]", e.grad(), p.type, e.prefix());
+      for (LayerEmitter.Buffer b : e.buffers()) {
+        if (b.perBatch()) {
+          m.addStatement("$L = new $T[n * $L]", b.field(), bufferType(b), b.size());
+        }
+      }
+    }
+    m.addStatement("capacity = n");
+    type.addMethod(m.build());
+  }
+
+  private void addInitialize(TypeSpec.Builder type) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("initialize").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(long.class, "seed")
+        .addStatement("$T random = new $T(seed)", SPLITTABLE_RANDOM, SPLITTABLE_RANDOM);
+    for (LayerEmitter.Param param : allParams()) {
+      switch (param.init()) {
+        case GLOROT_UNIFORM -> m.addStatement("$T.glorotUniform($L, $L, $L, random)", LayerEmitter.INIT, param.field(),
+            param.fanIn(), param.fanOut());
+        case ZEROS -> m.addStatement("$T.fill($L, 0)", LayerEmitter.ARRAYS, param.field());
+        case ONES -> m.addStatement("$T.fill($L, 1)", LayerEmitter.ARRAYS, param.field());
+      }
+    }
+    type.addMethod(m.build());
+  }
+
+  private void addContractMethods(TypeSpec.Builder type) {
+    type.addMethod(override("name", String.class).addStatement("return MODEL_NAME").build());
+    type.addMethod(override("inputShape", int[].class).addStatement("return INPUT_SHAPE.clone()").build());
+    type.addMethod(override("outputShape", int[].class).addStatement("return OUTPUT_SHAPE.clone()").build());
+    type.addMethod(override("summary", String.class).addStatement("return SUMMARY").build());
+    type.addMethod(override("parameters", ParameterizedTypeName.get(LIST, PARAMETER_INFO))
+        .addStatement("return PARAMETERS").build());
+    type.addMethod(override("sampleSize", int.class).addStatement("return INPUT_SIZE").build());
+    type.addMethod(override("outputSize", int.class).addStatement("return OUTPUT_SIZE").build());
+    type.addMethod(override("softmaxOutput", boolean.class).addStatement("return $L", softmaxOutput()).build());
+    type.addMethod(override("trainableArrays", ArrayTypeName.of(array)).addStatement("return trainable").build());
+    type.addMethod(override("gradientArrays", ArrayTypeName.of(array)).addStatement("return gradients").build());
+    MethodSpec.Builder logits = override("logits", array);
+    if (softmaxOutput()) {
+      logits.addStatement("return $L", logitsField());
+    } else {
+      logits.addStatement("throw new $T(MODEL_NAME + \": the output layer is not a softmax, so it has no logits\")",
+          UnsupportedOperationException.class);
+    }
+    type.addMethod(logits.build());
+
+    MethodSpec.Builder array = MethodSpec.methodBuilder("array").addModifiers(Modifier.PRIVATE)
+        .returns(this.array).addParameter(String.class, "name").beginControlFlow("switch (name)");
+    for (LayerEmitter.Param param : allParams()) {
+      array.addStatement("case $S: return $L", param.key(), param.field());
+    }
+    array.addStatement("default: throw $T.unknownParameter(MODEL_NAME, name, PARAMETERS)", TENSORS).endControlFlow();
+    type.addMethod(array.build());
+    MethodSpec.Builder grad = MethodSpec.methodBuilder("gradientArray").addModifiers(Modifier.PRIVATE)
+        .returns(this.array).addParameter(String.class, "name").beginControlFlow("switch (name)");
+    for (LayerEmitter.Param param : trainableParams()) {
+      grad.addStatement("case $S: return $L", param.key(), param.gradField());
+    }
+    grad.addStatement("default: throw $T.noGradient(MODEL_NAME, name, PARAMETERS)", TENSORS).endControlFlow();
+    type.addMethod(grad.build());
+
+    type.addMethod(override("parameter", INDARRAY).addParameter(String.class, "name")
+        .addStatement("return $T.create(array(name), $T.find(MODEL_NAME, name, PARAMETERS))", TENSORS, TENSORS).build());
+    type.addMethod(override("gradient", INDARRAY).addParameter(String.class, "name")
+        .addStatement("return $T.create(gradientArray(name), $T.find(MODEL_NAME, name, PARAMETERS))", TENSORS, TENSORS)
+        .build());
+    type.addMethod(override("setParameter", void.class).addParameter(String.class, "name")
+        .addParameter(INDARRAY, "value")
+        .addStatement("$T.copyInto(value, array(name), MODEL_NAME, $T.find(MODEL_NAME, name, PARAMETERS))", TENSORS,
+            TENSORS)
+        .build());
+  }
+
+  private static MethodSpec.Builder override(String name, java.lang.reflect.Type returns) {
+    return override(name, TypeName.get(returns));
+  }
+
+  private static MethodSpec.Builder override(String name, TypeName returns) {
+    return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(returns);
+  }
+
+  private void addForwardAndBackward(TypeSpec.Builder type) {
+    MethodSpec.Builder forward = override("forward", array)
+        .addParameter(array, "batch").addParameter(int.class, "n").addParameter(boolean.class, "training")
+        .addStatement("$T.checkBatch(MODEL_NAME, batch.length, n, INPUT_SIZE)", TENSORS)
+        .addStatement("reserve(n)")
+        .addStatement("input = batch");
+    for (LayerEmitter e : emitters) {
+      forward.addStatement("$LForward(n, training)", e.name());
+    }
+    forward.addStatement("return $L", output().out());
+    type.addMethod(forward.build());
+
+    MethodSpec.Builder pass = MethodSpec.methodBuilder("backwardPass").addModifiers(Modifier.PRIVATE)
+        .addParameter(array, "outputGradient").addParameter(int.class, "n")
+        .addParameter(boolean.class, "fromLogits")
+        .beginControlFlow("if (input == null || n > capacity)")
+        .addStatement("throw new $T(MODEL_NAME + \": backward needs a forward pass of at least \" + n + \" samples first\")",
+            IllegalStateException.class)
+        .endControlFlow()
+        .addStatement("$T.checkBatch(MODEL_NAME, outputGradient.length, n, OUTPUT_SIZE)", TENSORS)
+        .addStatement("System.arraycopy(outputGradient, 0, $L, 0, n * OUTPUT_SIZE)", output().grad())
+        .beginControlFlow("if (inputGradientWanted && inputGrad.length < n * INPUT_SIZE)")
+        .addStatement("inputGrad = new $T[n * INPUT_SIZE]", p.type)
+        .endControlFlow();
+    for (int i = emitters.size() - 1; i >= 0; i--) {
+      pass.addStatement("$LBackward(n, fromLogits)", emitters.get(i).name());
+    }
+    type.addMethod(pass.build());
+
+    type.addMethod(override("backward", void.class).addParameter(array, "outputGradient")
+        .addParameter(int.class, "n").addStatement("backwardPass(outputGradient, n, false)").build());
+    MethodSpec.Builder fromLogits = override("backwardFromLogits", void.class)
+        .addParameter(array, "logitsGradient").addParameter(int.class, "n");
+    if (softmaxOutput()) {
+      fromLogits.addStatement("backwardPass(logitsGradient, n, true)");
+    } else {
+      fromLogits.addStatement("throw new $T(MODEL_NAME + \": the output layer is not a softmax, so it has no logits\")",
+          UnsupportedOperationException.class);
+    }
+    type.addMethod(fromLogits.build());
+
+    type.addMethod(override("forward", INDARRAY).addParameter(INDARRAY, "batch")
+        .addParameter(boolean.class, "training")
+        .addStatement("int n = $T.batchSize(MODEL_NAME, batch, INPUT_SHAPE)", TENSORS)
+        .addStatement("return $T.create(forward($T.$L(batch), n, training), n, OUTPUT_SHAPE)", TENSORS, TENSORS,
+            p.toArray)
+        .build());
+    type.addMethod(override("backward", INDARRAY).addParameter(INDARRAY, "outputGradient")
+        .addStatement("int n = $T.batchSize(MODEL_NAME, outputGradient, OUTPUT_SHAPE)", TENSORS)
+        .addStatement("inputGradientWanted = true")
+        .beginControlFlow("try")
+        .addStatement("backwardPass($T.$L(outputGradient), n, false)", TENSORS, p.toArray)
+        .nextControlFlow("finally")
+        .addStatement("inputGradientWanted = false")
+        .endControlFlow()
+        .addStatement("return $T.create(inputGrad, n, INPUT_SHAPE)", TENSORS)
+        .build());
+  }
+}

@@ -1,0 +1,35 @@
+package dev.lamina.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+
+/**
+ * The number type of a generated network. Every model gets a {@link #FLOAT} network; with the processor option
+ * {@code -Alamina.doublePrecision=true} it also gets a {@link #DOUBLE} twin with the same code in double precision,
+ * which tests use for finite-difference gradient checks.
+ */
+public enum Precision {
+  FLOAT(TypeName.FLOAT, ClassName.get(Float.class), "FloatNetwork", "toFloats", "Network"),
+  DOUBLE(TypeName.DOUBLE, ClassName.get(Double.class), "DoubleNetwork", "toDoubles", "DoubleNetwork");
+
+  public final TypeName type;
+  public final ClassName boxed;
+  public final ClassName networkInterface;
+  public final String toArray;
+  /** Suffix of the generated class name after the model's class name. */
+  public final String classSuffix;
+
+  Precision(TypeName type, ClassName boxed, String networkInterface, String toArray, String classSuffix) {
+    this.type = type;
+    this.boxed = boxed;
+    this.networkInterface = ClassName.get("dev.lamina.runtime", networkInterface);
+    this.toArray = toArray;
+    this.classSuffix = classSuffix;
+  }
+
+  /** A literal of this type: {@code 0.001f} or {@code 0.001}. */
+  public String literal(double value) {
+    String text = Double.toString(value);
+    return this == FLOAT ? text + "f" : text;
+  }
+}
