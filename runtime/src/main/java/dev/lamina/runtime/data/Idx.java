@@ -1,0 +1,220 @@
+package dev.lamina.runtime.data;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reads MNIST-style IDX files: unsigned-byte images (magic {@code 0x00000803}, dimensions N, rows, cols)
+ * and unsigned-byte labels (magic {@code 0x00000801}, dimension N), big-endian, raw or gzip-compressed.
+ * Compression is detected from the content (gzip magic bytes {@code 1f 8b}), not from the file name.
+ *
+ * <p>Pixels become float32 {@code value / 255f} in [0, 1], in an array of shape {@code [N, rows, cols, 1]};
+ * labels become INT32 {@code [N]}. Every failure is a {@link DataException} naming the file.
+ */
+public final class Idx {
+
+    /** Magic number of an IDX file of unsigned bytes with 3 dimensions (images). */
+    public static final int IMAGES_MAGIC = 0x00000803;
+    /** Magic number of an IDX file of unsigned bytes with 1 dimension (labels). */
+    public static final int LABELS_MAGIC = 0x00000801;
+
+    private static final int IMAGES_HEADER = 16;
+    private static final int LABELS_HEADER = 8;
+
+    private Idx() {
+    }
+
+    /** Loads an images file and a labels file. */
+    public static Dataset load(Path images, Path labels) {
+        Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(labels, "labels");
+        byte[] imageBytes = readFile(images);
+        byte[] labelBytes = readFile(labels);
+        return build(imageBytes, images.toString(), labelBytes, labels.toString());
+    }
+
+    /**
+     * Loads split {@code split} from a directory: files {@code {split}-images-idx3-ubyte} and
+     * {@code {split}-labels-idx1-ubyte}, each optionally ending in {@code .gz}. For "test" and "t10k" both
+     * prefixes are tried, "test" first (MNIST names its test files t10k-...); images and labels are taken
+     * with the same prefix.
+     */
+    public static Dataset load(Path directory, String split) {
+        Objects.requireNonNull(directory, "directory");
+        if (split == null || split.isBlank()) {
+            throw new IllegalArgumentException("split must be a file-name prefix such as train, test or t10k but was "
+                    + (split == null ? "null" : "\"" + split + "\""));
+        }
+        if (!Files.isDirectory(directory)) {
+            throw new DataException("no such directory: " + directory);
+        }
+        List<String> prefixes = split.equals("test") || split.equals("t10k") ? List.of("test", "t10k") : List.of(split);
+        List<String> tried = new ArrayList<>();
+        for (String prefix : prefixes) {
+            Path images = find(directory, prefix + "-images-idx3-ubyte");
+            if (images != null) {
+                Path labels = find(directory, prefix + "-labels-idx1-ubyte");
+                if (labels == null) {
+                    throw new DataException("no such file: " + directory.resolve(prefix + "-labels-idx1-ubyte") + "(.gz)");
+                }
+                return load(images, labels);
+            }
+            tried.add(directory.resolve(prefix + "-images-idx3-ubyte") + "(.gz)");
+        }
+        throw new DataException("no such file: " + String.join(" or ", tried));
+    }
+
+    /**
+     * Loads images and labels from streams, e.g. classpath resources. Each stream is read to its end and
+     * not closed. The names are used in error messages only.
+     */
+    public static Dataset load(InputStream images, InputStream labels, String imagesName, String labelsName) {
+        byte[] imageBytes = readStream(images, imagesName);
+        byte[] labelBytes = readStream(labels, labelsName);
+        return build(imageBytes, imagesName, labelBytes, labelsName);
+    }
+
+    private static Path find(Path directory, String stem) {
+        for (String name : new String[] {stem, stem + ".gz"}) {
+            Path file = directory.resolve(name);
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] readFile(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new DataException("no such file: " + file, e);
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e, e);
+        }
+        return gunzipIfCompressed(bytes, file.toString());
+    }
+
+    private static byte[] readStream(InputStream in, String name) {
+        if (in == null) {
+            throw new DataException("no such resource: " + name);
+        }
+        byte[] bytes;
+        try {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new DataException(name + ": cannot read: " + e, e);
+        }
+        return gunzipIfCompressed(bytes, name);
+    }
+
+    private static byte[] gunzipIfCompressed(byte[] bytes, String name) {
+        if (bytes.length < 2 || bytes[0] != (byte) 0x1f || bytes[1] != (byte) 0x8b) {
+            return bytes;
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 65536)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new DataException(name + ": corrupt gzip data: " + e.getMessage(), e);
+        }
+    }
+
+    private static Dataset build(byte[] imageBytes, String imagesName, byte[] labelBytes, String labelsName) {
+        ByteBuffer header = ByteBuffer.wrap(imageBytes); // big-endian by default
+        checkHeader(imageBytes, imagesName, IMAGES_MAGIC, "IDX unsigned-byte images, 3 dimensions", IMAGES_HEADER);
+        int count = header.getInt(4);
+        int rows = header.getInt(8);
+        int cols = header.getInt(12);
+        if (count <= 0 || rows <= 0 || cols <= 0) {
+            throw new DataException(imagesName + ": expected a positive image count and size but the header says "
+                    + Integer.toUnsignedString(count) + " images of " + Integer.toUnsignedString(rows) + "x"
+                    + Integer.toUnsignedString(cols));
+        }
+        long pixels = (long) count * rows * cols;
+        long pixelBytes = imageBytes.length - IMAGES_HEADER;
+        if (pixels > Integer.MAX_VALUE - 16) {
+            throw new DataException(imagesName + ": header promises " + count + " images of " + rows + "x" + cols
+                    + " (" + pixels + " bytes), more than one array can hold");
+        }
+        if (pixelBytes != pixels) {
+            throw new DataException(imagesName + ": " + (pixelBytes < pixels ? "truncated: " : "")
+                    + "header promises " + count + " images of " + rows + "x" + cols + " (" + pixels
+                    + " bytes) but the file has " + pixelBytes + " bytes of pixel data");
+        }
+
+        checkHeader(labelBytes, labelsName, LABELS_MAGIC, "IDX unsigned-byte labels, 1 dimension", LABELS_HEADER);
+        int labelCount = ByteBuffer.wrap(labelBytes).getInt(4);
+        long labelDataBytes = labelBytes.length - LABELS_HEADER;
+        if (labelCount < 0 || labelDataBytes != labelCount) {
+            throw new DataException(labelsName + ": " + (labelDataBytes < Integer.toUnsignedLong(labelCount)
+                    ? "truncated: " : "") + "header promises " + Integer.toUnsignedString(labelCount) + " labels ("
+                    + Integer.toUnsignedString(labelCount) + " bytes) but the file has " + labelDataBytes
+                    + " bytes of label data");
+        }
+        if (labelCount != count) {
+            throw new DataException(imagesName + " has " + count + " images but " + labelsName + " has "
+                    + labelCount + " labels");
+        }
+
+        float[] data = new float[(int) pixels];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (imageBytes[IMAGES_HEADER + i] & 0xFF) / 255f;
+        }
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = labelBytes[LABELS_HEADER + i] & 0xFF;
+        }
+        return Dataset.of(Nd4j.create(data, new long[] {count, rows, cols, 1}, 'c'), Nd4j.createFromArray(labels));
+    }
+
+    private static void checkHeader(byte[] bytes, String name, int magic, String meaning, int headerSize) {
+        if (bytes.length >= 4) {
+            int found = ByteBuffer.wrap(bytes).getInt(0);
+            if (found != magic) {
+                throw new DataException(name + ": expected magic number " + hex(magic) + " (" + meaning
+                        + ") but found " + hex(found) + " (" + describe(found) + ")");
+            }
+        }
+        if (bytes.length < headerSize) {
+            throw new DataException(name + ": truncated: expected a " + headerSize + "-byte IDX header but the file has "
+                    + bytes.length + " bytes");
+        }
+    }
+
+    private static String hex(int value) {
+        return String.format("0x%08X", value);
+    }
+
+    /** What a magic number means, for error messages. */
+    private static String describe(int magic) {
+        if ((magic >>> 16) != 0) {
+            return "not an IDX file";
+        }
+        String type = switch ((magic >>> 8) & 0xFF) {
+            case 0x08 -> "unsigned-byte";
+            case 0x09 -> "signed-byte";
+            case 0x0B -> "short";
+            case 0x0C -> "int";
+            case 0x0D -> "float";
+            case 0x0E -> "double";
+            default -> null;
+        };
+        if (type == null) {
+            return "not an IDX file";
+        }
+        int dims = magic & 0xFF;
+        return "IDX " + type + ", " + dims + (dims == 1 ? " dimension" : " dimensions");
+    }
+}
