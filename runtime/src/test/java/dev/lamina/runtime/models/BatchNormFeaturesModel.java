@@ -1,0 +1,12 @@
+package dev.lamina.runtime.models;
+
+import static dev.lamina.annotations.ActivationType.*;
+
+import dev.lamina.annotations.*;
+
+/** BatchNorm alone on 1-D features. */
+@Model(input = {6})
+public class BatchNormFeaturesModel {
+  @BatchNorm
+  Layer bn;
+}
