@@ -1,4 +1,4 @@
-package dev.lamina.runtime;
+package dev.lamina.processor.generated;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Reads a golden fixture written by {@code runtime/src/test/python/seed_model_oracle.py}: one array a line,
+ * Reads a golden fixture written by {@code processor/src/test/python/seed_model_oracle.py}: one array a line,
  * {@code name d0,d1,...: v0 v1 ...}, row-major, Keras layouts.
  */
 final class Fixture {

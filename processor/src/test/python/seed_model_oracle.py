@@ -3,9 +3,9 @@
 
 Run from the repository root (needs the Debian package python3-torch):
 
-    /usr/bin/python3 runtime/src/test/python/seed_model_oracle.py
+    /usr/bin/python3 processor/src/test/python/seed_model_oracle.py
 
-It writes runtime/src/test/resources/oracle/seed_model.txt (an optional first argument
+It writes processor/src/test/resources/oracle/seed_model.txt (an optional first argument
 overrides the output path).
 
 Model (Keras semantics, channels-last at the boundary):
@@ -49,7 +49,7 @@ DIGITS_F32 = 9
 DIGITS_F64 = 17
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-DEFAULT_OUT = os.path.join(REPO_ROOT, "runtime", "src", "test", "resources", "oracle", "seed_model.txt")
+DEFAULT_OUT = os.path.join(REPO_ROOT, "processor", "src", "test", "resources", "oracle", "seed_model.txt")
 
 PARAM_NAMES = [
     "conv1.kernel", "conv1.bias",
@@ -210,7 +210,7 @@ def main():
     # ---- write fixture
     lines = [
         "# Lamina seed-model golden fixture. GENERATED - do not edit by hand.",
-        "# Made by runtime/src/test/python/seed_model_oracle.py (run: /usr/bin/python3 runtime/src/test/python/seed_model_oracle.py)",
+        "# Made by processor/src/test/python/seed_model_oracle.py (run: /usr/bin/python3 processor/src/test/python/seed_model_oracle.py)",
         "# torch %s, numpy %s, float64 computation, seed %d, N=%d, BN momentum %g eps %g" % (
             torch.__version__, np.__version__, SEED, N, MOMENTUM, EPS),
         "# Format: 'name d0,d1,...: v0 v1 ...' row-major in Keras layout; scalar: 'name : v'.",

@@ -1,4 +1,4 @@
-package dev.lamina.runtime.models;
+package dev.lamina.processor.generated.models;
 
 import static dev.lamina.annotations.ActivationType.*;
 

@@ -1,9 +1,11 @@
-package dev.lamina.runtime;
+package dev.lamina.processor.generated;
+
+import dev.lamina.runtime.Tensors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lamina.runtime.models.SeedModelNetwork;
+import dev.lamina.processor.generated.models.SeedModelNetwork;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The generated float32 seed network against PyTorch (float64) on fixed weights and a fixed batch: output, loss,
  * every parameter gradient, the moving statistics after one training step and the inference-mode output agree to
- * 1e-4, relative to each tensor's largest value. The fixture comes from runtime/src/test/python/seed_model_oracle.py.
+ * 1e-4, relative to each tensor's largest value. The fixture comes from processor/src/test/python/seed_model_oracle.py.
  */
 class PyTorchOracleTest {
   static final double TOLERANCE = 1e-4;

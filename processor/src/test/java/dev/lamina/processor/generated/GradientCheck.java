@@ -1,4 +1,8 @@
-package dev.lamina.runtime;
+package dev.lamina.processor.generated;
+
+import dev.lamina.runtime.DoubleNetwork;
+import dev.lamina.runtime.ParameterInfo;
+import dev.lamina.runtime.Tensors;
 
 import java.util.ArrayList;
 import java.util.List;

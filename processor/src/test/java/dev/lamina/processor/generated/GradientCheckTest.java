@@ -1,19 +1,21 @@
-package dev.lamina.runtime;
+package dev.lamina.processor.generated;
+
+import dev.lamina.runtime.DoubleNetwork;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lamina.runtime.models.ActivationsModelDoubleNetwork;
-import dev.lamina.runtime.models.BatchNormFeaturesModelDoubleNetwork;
-import dev.lamina.runtime.models.BatchNormImageModelDoubleNetwork;
-import dev.lamina.runtime.models.ConvSameModelDoubleNetwork;
-import dev.lamina.runtime.models.ConvStackModelDoubleNetwork;
-import dev.lamina.runtime.models.ConvValidModelDoubleNetwork;
-import dev.lamina.runtime.models.DenseModelDoubleNetwork;
-import dev.lamina.runtime.models.MaxPoolSameModelDoubleNetwork;
-import dev.lamina.runtime.models.MaxPoolValidModelDoubleNetwork;
-import dev.lamina.runtime.models.SeedModelDoubleNetwork;
-import dev.lamina.runtime.models.SoftmaxDenseModelDoubleNetwork;
+import dev.lamina.processor.generated.models.ActivationsModelDoubleNetwork;
+import dev.lamina.processor.generated.models.BatchNormFeaturesModelDoubleNetwork;
+import dev.lamina.processor.generated.models.BatchNormImageModelDoubleNetwork;
+import dev.lamina.processor.generated.models.ConvSameModelDoubleNetwork;
+import dev.lamina.processor.generated.models.ConvStackModelDoubleNetwork;
+import dev.lamina.processor.generated.models.ConvValidModelDoubleNetwork;
+import dev.lamina.processor.generated.models.DenseModelDoubleNetwork;
+import dev.lamina.processor.generated.models.MaxPoolSameModelDoubleNetwork;
+import dev.lamina.processor.generated.models.MaxPoolValidModelDoubleNetwork;
+import dev.lamina.processor.generated.models.SeedModelDoubleNetwork;
+import dev.lamina.processor.generated.models.SoftmaxDenseModelDoubleNetwork;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
