@@ -3,6 +3,7 @@ package dev.lamina.processor;
 import dev.lamina.annotations.Model;
 import dev.lamina.processor.check.CheckedModel;
 import dev.lamina.processor.check.ShapeChecker;
+import dev.lamina.processor.emit.ModuleWriter;
 import dev.lamina.processor.emit.NetworkWriter;
 import dev.lamina.processor.emit.Precision;
 import dev.lamina.processor.read.ModelReader;
@@ -69,6 +70,11 @@ public final class LaminaProcessor extends AbstractProcessor {
         continue;
       }
       write(type, model, Precision.FLOAT);
+      try {
+        ModuleWriter.write(model, type).writeTo(processingEnv.getFiler());
+      } catch (IOException e) {
+        error(type, "could not write " + ModuleWriter.className(type.getSimpleName().toString()) + ": " + e.getMessage());
+      }
       if (Boolean.parseBoolean(processingEnv.getOptions().getOrDefault(DOUBLE_PRECISION, "false"))) {
         write(type, model, Precision.DOUBLE);
       }

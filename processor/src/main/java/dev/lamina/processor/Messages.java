@@ -37,6 +37,10 @@ public final class Messages {
     return className + ": a @Model class needs at least one layer field (@Conv2D, @Dense, ...)";
   }
 
+  public static String badCompile(String className, String attribute, Object value, String expected) {
+    return className + ": @Compile " + attribute + " must be " + expected + ". Received: " + attribute + "=" + value;
+  }
+
   public static String emptyInput(String className) {
     return className + ": @Model(input = {}) is empty; give the shape of one sample, channels last,"
         + " e.g. input = {28, 28, 1} or input = {784}";

@@ -2,6 +2,7 @@ package dev.lamina.processor.check;
 
 import dev.lamina.annotations.Padding;
 import dev.lamina.processor.Messages;
+import dev.lamina.processor.read.CompileSpec;
 import dev.lamina.processor.read.LayerSpec;
 import dev.lamina.processor.read.ModelSpec;
 import dev.lamina.processor.read.Problem;
@@ -25,6 +26,7 @@ public final class ShapeChecker {
     if (model.layers().isEmpty()) {
       problems.add(new Problem(null, Messages.noLayers(model.className())));
     }
+    checkCompile(model, problems);
     Map<String, List<Integer>> outputs = new HashMap<>();
     List<String> declared = new ArrayList<>();
     List<CheckedLayer> layers = new ArrayList<>();
@@ -46,6 +48,20 @@ public final class ShapeChecker {
       }
     }
     return problems.size() == before ? new CheckedModel(model, layers) : null;
+  }
+
+  private static void checkCompile(ModelSpec model, List<Problem> problems) {
+    CompileSpec c = model.compile();
+    String name = model.className();
+    if (!(c.learningRate() > 0) || Double.isInfinite(c.learningRate())) {
+      problems.add(new Problem(null, Messages.badCompile(name, "learningRate", c.learningRate(), "a positive number")));
+    }
+    if (!(c.momentum() >= 0 && c.momentum() < 1)) {
+      problems.add(new Problem(null, Messages.badCompile(name, "momentum", c.momentum(), "in [0, 1)")));
+    }
+    if (c.batchSize() <= 0) {
+      problems.add(new Problem(null, Messages.badCompile(name, "batchSize", c.batchSize(), "a positive integer")));
+    }
   }
 
   private static boolean checkModelInput(ModelSpec model, List<Problem> problems) {

@@ -2,6 +2,7 @@ package dev.lamina.processor.read;
 
 import dev.lamina.annotations.Activation;
 import dev.lamina.annotations.BatchNorm;
+import dev.lamina.annotations.Compile;
 import dev.lamina.annotations.Conv2D;
 import dev.lamina.annotations.Dense;
 import dev.lamina.annotations.Flatten;
@@ -97,7 +98,9 @@ public final class ModelReader {
     }
     String className = type.getSimpleName().toString();
     String modelName = model.name().isEmpty() ? ModelSpec.snakeCase(className) : model.name();
-    return new ModelSpec(packageOf(type), className, modelName, list(model.input()), layers);
+    return new ModelSpec(
+        packageOf(type), className, modelName, list(model.input()), layers,
+        CompileSpec.of(type.getAnnotation(Compile.class)));
   }
 
   private static String packageOf(TypeElement type) {

@@ -10,9 +10,15 @@ import java.util.List;
  * @param modelName the name {@code summary()} prints, e.g. {@code sequential_model}
  * @param input the shape of one input sample, channels last
  * @param layers the layers in field order; each names its input, so the model is a graph
+ * @param compile the training defaults
  */
 public record ModelSpec(
-    String packageName, String className, String modelName, List<Integer> input, List<LayerSpec> layers) {
+    String packageName,
+    String className,
+    String modelName,
+    List<Integer> input,
+    List<LayerSpec> layers,
+    CompileSpec compile) {
 
   /** {@code SequentialModel} becomes {@code sequential_model}, as Keras names models. */
   public static String snakeCase(String className) {

@@ -93,6 +93,11 @@ public final class ProgressBar {
         return new ProgressBar(total, verbose, System.out, isTerminal());
     }
 
+    /** True when {@link #update} redraws the line (verbose 1 on a terminal), so it reads the metrics it is given. */
+    public boolean redraws() {
+        return verbose == 1 && interactive;
+    }
+
     /** Whether the JVM runs attached to a terminal ({@code System.console() != null} on Java 17). */
     public static boolean isTerminal() {
         return System.console() != null;
