@@ -386,6 +386,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private float[] conv1ColsGrad = new float[0];
 
+  private final double[] conv1BiasTotal = new double[CONV1_FILTERS];
+
   private float[] bn1Out = new float[0];
 
   private float[] bn1Grad = new float[0];
@@ -394,7 +396,15 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final double[] bn1Mean = new double[BN1_CHANNELS];
 
-  private final double[] bn1InvStd = new double[BN1_CHANNELS];
+  private final double[] bn1Variance = new double[BN1_CHANNELS];
+
+  private final float[] bn1MeanT = new float[BN1_CHANNELS];
+
+  private final float[] bn1InvStd = new float[BN1_CHANNELS];
+
+  private final float[] bn1SumA = new float[BN1_CHANNELS];
+
+  private final float[] bn1SumB = new float[BN1_CHANNELS];
 
   private float[] relu1Out = new float[0];
 
@@ -414,6 +424,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private float[] conv2ColsGrad = new float[0];
 
+  private final double[] conv2BiasTotal = new double[CONV2_FILTERS];
+
   private float[] bn2Out = new float[0];
 
   private float[] bn2Grad = new float[0];
@@ -422,7 +434,15 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final double[] bn2Mean = new double[BN2_CHANNELS];
 
-  private final double[] bn2InvStd = new double[BN2_CHANNELS];
+  private final double[] bn2Variance = new double[BN2_CHANNELS];
+
+  private final float[] bn2MeanT = new float[BN2_CHANNELS];
+
+  private final float[] bn2InvStd = new float[BN2_CHANNELS];
+
+  private final float[] bn2SumA = new float[BN2_CHANNELS];
+
+  private final float[] bn2SumB = new float[BN2_CHANNELS];
 
   private float[] relu2Out = new float[0];
 
@@ -443,6 +463,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
   private float[] outGrad = new float[0];
 
   private float[] outLogits = new float[0];
+
+  private final double[] outBiasTotal = new double[OUT_UNITS];
 
   /**
    * A network initialised with seed 0; see {@link #initialize(long)}.
@@ -722,12 +744,22 @@ public final class SequentialModelNetwork implements FloatNetwork {
   private void conv1Backward(int n, boolean fromLogits) {
     // kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
     Gemm.tn(CONV1_PATCH, CONV1_FILTERS, n * CONV1_OUT_H * CONV1_OUT_W, conv1Cols, 0, conv1Grad, 0, conv1KernelGrad, 0, false);
-    for (int c = 0; c < CONV1_FILTERS; c++) {
-      double sum = 0;
-      for (int r = c; r < n * CONV1_OUT_SIZE; r += CONV1_FILTERS) {
-        sum += conv1Grad[r];
+    double[] total = conv1BiasTotal;
+    Arrays.fill(total, 0);
+    for (int block = 0; block < n * CONV1_OUT_SIZE; block += 256 * CONV1_FILTERS) {
+      Arrays.fill(conv1BiasGrad, 0);
+      int end = Math.min(block + 256 * CONV1_FILTERS, n * CONV1_OUT_SIZE);
+      for (int r = block; r < end; r += CONV1_FILTERS) {
+        for (int c = 0; c < CONV1_FILTERS; c++) {
+          conv1BiasGrad[c] += conv1Grad[r + c];
+        }
       }
-      conv1BiasGrad[c] = (float) sum;
+      for (int c = 0; c < CONV1_FILTERS; c++) {
+        total[c] += conv1BiasGrad[c];
+      }
+    }
+    for (int c = 0; c < CONV1_FILTERS; c++) {
+      conv1BiasGrad[c] = (float) total[c];
     }
     if (inputGradientWanted) {
       // input gradient: colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
@@ -763,39 +795,55 @@ public final class SequentialModelNetwork implements FloatNetwork {
   private void bn1Forward(int n, boolean training) {
     int rows = n * BN1_OUT_SIZE / BN1_CHANNELS;
     if (training) {
-      // batch mean and biased variance of each channel
+      // batch mean of each channel
       Arrays.fill(bn1Mean, 0);
-      Arrays.fill(bn1InvStd, 0);
-      for (int r = 0; r < n * BN1_OUT_SIZE; r += BN1_CHANNELS) {
+      for (int block = 0; block < n * BN1_OUT_SIZE; block += 256 * BN1_CHANNELS) {
+        Arrays.fill(bn1SumA, 0);
+        int end = Math.min(block + 256 * BN1_CHANNELS, n * BN1_OUT_SIZE);
+        for (int r = block; r < end; r += BN1_CHANNELS) {
+          for (int c = 0; c < BN1_CHANNELS; c++) {
+            bn1SumA[c] += conv1Out[r + c];
+          }
+        }
         for (int c = 0; c < BN1_CHANNELS; c++) {
-          bn1Mean[c] += conv1Out[r + c];
+          bn1Mean[c] += bn1SumA[c];
         }
       }
       for (int c = 0; c < BN1_CHANNELS; c++) {
         bn1Mean[c] /= rows;
+        bn1MeanT[c] = (float) bn1Mean[c];
       }
-      for (int r = 0; r < n * BN1_OUT_SIZE; r += BN1_CHANNELS) {
+      // biased variance of each channel (as Keras), from the deviations
+      Arrays.fill(bn1Variance, 0);
+      for (int block = 0; block < n * BN1_OUT_SIZE; block += 256 * BN1_CHANNELS) {
+        Arrays.fill(bn1SumA, 0);
+        int end = Math.min(block + 256 * BN1_CHANNELS, n * BN1_OUT_SIZE);
+        for (int r = block; r < end; r += BN1_CHANNELS) {
+          for (int c = 0; c < BN1_CHANNELS; c++) {
+            float d = conv1Out[r + c] - bn1MeanT[c];
+            bn1SumA[c] += d * d;
+          }
+        }
         for (int c = 0; c < BN1_CHANNELS; c++) {
-          double d = conv1Out[r + c] - bn1Mean[c];
-          bn1InvStd[c] += d * d;
+          bn1Variance[c] += bn1SumA[c];
         }
       }
       for (int c = 0; c < BN1_CHANNELS; c++) {
-        double variance = bn1InvStd[c] / rows;
+        double variance = bn1Variance[c] / rows;
         bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + bn1Mean[c] * (1 - 0.99));
         bn1MovingVariance[c] = (float) (bn1MovingVariance[c] * 0.99 + variance * (1 - 0.99));
-        bn1InvStd[c] = 1 / Math.sqrt(variance + 0.001);
+        bn1InvStd[c] = (float) (1 / Math.sqrt(variance + 0.001));
       }
     } else {
       for (int c = 0; c < BN1_CHANNELS; c++) {
-        bn1Mean[c] = bn1MovingMean[c];
-        bn1InvStd[c] = 1 / Math.sqrt(bn1MovingVariance[c] + 0.001);
+        bn1MeanT[c] = bn1MovingMean[c];
+        bn1InvStd[c] = (float) (1 / Math.sqrt(bn1MovingVariance[c] + 0.001));
       }
     }
-    // y = gamma * (x - mean) / sqrt(variance + epsilon) + beta
+    // y = gamma * xHat + beta, xHat = (x - mean) / sqrt(variance + epsilon)
     for (int r = 0; r < n * BN1_OUT_SIZE; r += BN1_CHANNELS) {
       for (int c = 0; c < BN1_CHANNELS; c++) {
-        float xHat = (float) ((conv1Out[r + c] - bn1Mean[c]) * bn1InvStd[c]);
+        float xHat = (conv1Out[r + c] - bn1MeanT[c]) * bn1InvStd[c];
         bn1XHat[r + c] = xHat;
         bn1Out[r + c] = bn1Gamma[c] * xHat + bn1Beta[c];
       }
@@ -807,22 +855,42 @@ public final class SequentialModelNetwork implements FloatNetwork {
    */
   private void bn1Backward(int n, boolean fromLogits) {
     int rows = n * BN1_OUT_SIZE / BN1_CHANNELS;
-    // dBeta = sum(dy), dGamma = sum(dy * xHat)
-    for (int c = 0; c < BN1_CHANNELS; c++) {
-      double dBeta = 0;
-      double dGamma = 0;
-      for (int r = c; r < n * BN1_OUT_SIZE; r += BN1_CHANNELS) {
-        dBeta += bn1Grad[r];
-        dGamma += bn1Grad[r] * bn1XHat[r];
+    // dBeta = sum(dy), dGamma = sum(dy * xHat), in double (Mean and Variance are free now)
+    double[] dBeta = bn1Mean;
+    double[] dGamma = bn1Variance;
+    Arrays.fill(dBeta, 0);
+    Arrays.fill(dGamma, 0);
+    for (int block = 0; block < n * BN1_OUT_SIZE; block += 256 * BN1_CHANNELS) {
+      Arrays.fill(bn1SumA, 0);
+      Arrays.fill(bn1SumB, 0);
+      int end = Math.min(block + 256 * BN1_CHANNELS, n * BN1_OUT_SIZE);
+      for (int r = block; r < end; r += BN1_CHANNELS) {
+        for (int c = 0; c < BN1_CHANNELS; c++) {
+          bn1SumA[c] += bn1Grad[r + c];
+          bn1SumB[c] += bn1Grad[r + c] * bn1XHat[r + c];
+        }
       }
-      bn1BetaGrad[c] = (float) dBeta;
-      bn1GammaGrad[c] = (float) dGamma;
+      for (int c = 0; c < BN1_CHANNELS; c++) {
+        dBeta[c] += bn1SumA[c];
+        dGamma[c] += bn1SumB[c];
+      }
     }
-    // dx = gamma * invStd / rows * (rows * dy - dBeta - xHat * dGamma)
+    for (int c = 0; c < BN1_CHANNELS; c++) {
+      bn1BetaGrad[c] = (float) dBeta[c];
+      bn1GammaGrad[c] = (float) dGamma[c];
+    }
+    // dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
+    float[] scale = bn1SumA;
+    float[] meanDy = bn1SumB;
+    float[] meanDyXHat = bn1MeanT;
+    for (int c = 0; c < BN1_CHANNELS; c++) {
+      scale[c] = bn1Gamma[c] * bn1InvStd[c];
+      meanDy[c] = (float) (dBeta[c] / rows);
+      meanDyXHat[c] = (float) (dGamma[c] / rows);
+    }
     for (int r = 0; r < n * BN1_OUT_SIZE; r += BN1_CHANNELS) {
       for (int c = 0; c < BN1_CHANNELS; c++) {
-        double scale = bn1Gamma[c] * bn1InvStd[c] / rows;
-        conv1Grad[r + c] = (float) (scale * (rows * bn1Grad[r + c] - bn1BetaGrad[c] - bn1XHat[r + c] * bn1GammaGrad[c]));
+        conv1Grad[r + c] = scale[c] * (bn1Grad[r + c] - meanDy[c] - bn1XHat[r + c] * meanDyXHat[c]);
       }
     }
   }
@@ -831,11 +899,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32).
    */
   private void relu1Forward(int n, boolean training) {
-    System.arraycopy(bn1Out, 0, relu1Out, 0, n * RELU1_OUT_SIZE);
     for (int i = 0; i < n * RELU1_OUT_SIZE; i++) {
-      if (relu1Out[i] < 0) {
-        relu1Out[i] = 0;
-      }
+      relu1Out[i] = Math.max(bn1Out[i], 0);
     }
   }
 
@@ -843,11 +908,10 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Backward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32): reads {@code relu1Grad}, writes parameter gradients and {@code bn1Grad}.
    */
   private void relu1Backward(int n, boolean fromLogits) {
-    System.arraycopy(relu1Grad, 0, bn1Grad, 0, n * RELU1_OUT_SIZE);
+    // keep dy where y > 0, branch-free (y >= 0, and bits(y) - 1 is negative only for y == 0)
     for (int i = 0; i < n * RELU1_OUT_SIZE; i++) {
-      if (relu1Out[i] <= 0) {
-        bn1Grad[i] = 0;
-      }
+      int keep = ~((Float.floatToRawIntBits(relu1Out[i]) - 1) >> 31);
+      bn1Grad[i] = Float.intBitsToFloat(Float.floatToRawIntBits(relu1Grad[i]) & keep);
     }
   }
 
@@ -859,8 +923,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
       for (int oh = 0; oh < POOL1_OUT_H; oh++) {
         for (int ow = 0; ow < POOL1_OUT_W; ow++) {
           int o = ((b * POOL1_OUT_H + oh) * POOL1_OUT_W + ow) * POOL1_CHANNELS;
-          Arrays.fill(pool1Out, o, o + POOL1_CHANNELS, Float.NEGATIVE_INFINITY);
-          Arrays.fill(pool1Argmax, o, o + POOL1_CHANNELS, -1);
+          boolean first = true;
           for (int ph = 0; ph < POOL1_PH; ph++) {
             int ih = oh * POOL1_SH + ph - POOL1_PAD_TOP;
             if (ih < 0 || ih >= POOL1_IN_H) {
@@ -872,11 +935,22 @@ public final class SequentialModelNetwork implements FloatNetwork {
                 continue;
               }
               int i = ((b * POOL1_IN_H + ih) * POOL1_IN_W + iw) * POOL1_CHANNELS;
-              for (int c = 0; c < POOL1_CHANNELS; c++) {
-                if (relu1Out[i + c] > pool1Out[o + c] || pool1Argmax[o + c] < 0) {
-                  pool1Out[o + c] = relu1Out[i + c];
+              if (first) {
+                // the window's first pixel starts every channel's maximum
+                System.arraycopy(relu1Out, i, pool1Out, o, POOL1_CHANNELS);
+                for (int c = 0; c < POOL1_CHANNELS; c++) {
                   pool1Argmax[o + c] = i + c;
                 }
+                first = false;
+                continue;
+              }
+              // branch-free: a later pixel wins only if strictly larger (ties keep the first, as Keras)
+              for (int c = 0; c < POOL1_CHANNELS; c++) {
+                float best = pool1Out[o + c];
+                float v = relu1Out[i + c];
+                int larger = (int) (Float.floatToRawIntBits(best - v) >> 31);
+                pool1Out[o + c] = Math.max(best, v);
+                pool1Argmax[o + c] = ((i + c) & larger) | (pool1Argmax[o + c] & ~larger);
               }
             }
           }
@@ -928,12 +1002,22 @@ public final class SequentialModelNetwork implements FloatNetwork {
   private void conv2Backward(int n, boolean fromLogits) {
     // kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
     Gemm.tn(CONV2_PATCH, CONV2_FILTERS, n * CONV2_OUT_H * CONV2_OUT_W, conv2Cols, 0, conv2Grad, 0, conv2KernelGrad, 0, false);
-    for (int c = 0; c < CONV2_FILTERS; c++) {
-      double sum = 0;
-      for (int r = c; r < n * CONV2_OUT_SIZE; r += CONV2_FILTERS) {
-        sum += conv2Grad[r];
+    double[] total = conv2BiasTotal;
+    Arrays.fill(total, 0);
+    for (int block = 0; block < n * CONV2_OUT_SIZE; block += 256 * CONV2_FILTERS) {
+      Arrays.fill(conv2BiasGrad, 0);
+      int end = Math.min(block + 256 * CONV2_FILTERS, n * CONV2_OUT_SIZE);
+      for (int r = block; r < end; r += CONV2_FILTERS) {
+        for (int c = 0; c < CONV2_FILTERS; c++) {
+          conv2BiasGrad[c] += conv2Grad[r + c];
+        }
       }
-      conv2BiasGrad[c] = (float) sum;
+      for (int c = 0; c < CONV2_FILTERS; c++) {
+        total[c] += conv2BiasGrad[c];
+      }
+    }
+    for (int c = 0; c < CONV2_FILTERS; c++) {
+      conv2BiasGrad[c] = (float) total[c];
     }
     // input gradient: colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
     Gemm.nt(n * CONV2_OUT_H * CONV2_OUT_W, CONV2_PATCH, CONV2_FILTERS, conv2Grad, 0, conv2Kernel, 0, conv2ColsGrad, 0, false);
@@ -967,39 +1051,55 @@ public final class SequentialModelNetwork implements FloatNetwork {
   private void bn2Forward(int n, boolean training) {
     int rows = n * BN2_OUT_SIZE / BN2_CHANNELS;
     if (training) {
-      // batch mean and biased variance of each channel
+      // batch mean of each channel
       Arrays.fill(bn2Mean, 0);
-      Arrays.fill(bn2InvStd, 0);
-      for (int r = 0; r < n * BN2_OUT_SIZE; r += BN2_CHANNELS) {
+      for (int block = 0; block < n * BN2_OUT_SIZE; block += 256 * BN2_CHANNELS) {
+        Arrays.fill(bn2SumA, 0);
+        int end = Math.min(block + 256 * BN2_CHANNELS, n * BN2_OUT_SIZE);
+        for (int r = block; r < end; r += BN2_CHANNELS) {
+          for (int c = 0; c < BN2_CHANNELS; c++) {
+            bn2SumA[c] += conv2Out[r + c];
+          }
+        }
         for (int c = 0; c < BN2_CHANNELS; c++) {
-          bn2Mean[c] += conv2Out[r + c];
+          bn2Mean[c] += bn2SumA[c];
         }
       }
       for (int c = 0; c < BN2_CHANNELS; c++) {
         bn2Mean[c] /= rows;
+        bn2MeanT[c] = (float) bn2Mean[c];
       }
-      for (int r = 0; r < n * BN2_OUT_SIZE; r += BN2_CHANNELS) {
+      // biased variance of each channel (as Keras), from the deviations
+      Arrays.fill(bn2Variance, 0);
+      for (int block = 0; block < n * BN2_OUT_SIZE; block += 256 * BN2_CHANNELS) {
+        Arrays.fill(bn2SumA, 0);
+        int end = Math.min(block + 256 * BN2_CHANNELS, n * BN2_OUT_SIZE);
+        for (int r = block; r < end; r += BN2_CHANNELS) {
+          for (int c = 0; c < BN2_CHANNELS; c++) {
+            float d = conv2Out[r + c] - bn2MeanT[c];
+            bn2SumA[c] += d * d;
+          }
+        }
         for (int c = 0; c < BN2_CHANNELS; c++) {
-          double d = conv2Out[r + c] - bn2Mean[c];
-          bn2InvStd[c] += d * d;
+          bn2Variance[c] += bn2SumA[c];
         }
       }
       for (int c = 0; c < BN2_CHANNELS; c++) {
-        double variance = bn2InvStd[c] / rows;
+        double variance = bn2Variance[c] / rows;
         bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + bn2Mean[c] * (1 - 0.99));
         bn2MovingVariance[c] = (float) (bn2MovingVariance[c] * 0.99 + variance * (1 - 0.99));
-        bn2InvStd[c] = 1 / Math.sqrt(variance + 0.001);
+        bn2InvStd[c] = (float) (1 / Math.sqrt(variance + 0.001));
       }
     } else {
       for (int c = 0; c < BN2_CHANNELS; c++) {
-        bn2Mean[c] = bn2MovingMean[c];
-        bn2InvStd[c] = 1 / Math.sqrt(bn2MovingVariance[c] + 0.001);
+        bn2MeanT[c] = bn2MovingMean[c];
+        bn2InvStd[c] = (float) (1 / Math.sqrt(bn2MovingVariance[c] + 0.001));
       }
     }
-    // y = gamma * (x - mean) / sqrt(variance + epsilon) + beta
+    // y = gamma * xHat + beta, xHat = (x - mean) / sqrt(variance + epsilon)
     for (int r = 0; r < n * BN2_OUT_SIZE; r += BN2_CHANNELS) {
       for (int c = 0; c < BN2_CHANNELS; c++) {
-        float xHat = (float) ((conv2Out[r + c] - bn2Mean[c]) * bn2InvStd[c]);
+        float xHat = (conv2Out[r + c] - bn2MeanT[c]) * bn2InvStd[c];
         bn2XHat[r + c] = xHat;
         bn2Out[r + c] = bn2Gamma[c] * xHat + bn2Beta[c];
       }
@@ -1011,22 +1111,42 @@ public final class SequentialModelNetwork implements FloatNetwork {
    */
   private void bn2Backward(int n, boolean fromLogits) {
     int rows = n * BN2_OUT_SIZE / BN2_CHANNELS;
-    // dBeta = sum(dy), dGamma = sum(dy * xHat)
-    for (int c = 0; c < BN2_CHANNELS; c++) {
-      double dBeta = 0;
-      double dGamma = 0;
-      for (int r = c; r < n * BN2_OUT_SIZE; r += BN2_CHANNELS) {
-        dBeta += bn2Grad[r];
-        dGamma += bn2Grad[r] * bn2XHat[r];
+    // dBeta = sum(dy), dGamma = sum(dy * xHat), in double (Mean and Variance are free now)
+    double[] dBeta = bn2Mean;
+    double[] dGamma = bn2Variance;
+    Arrays.fill(dBeta, 0);
+    Arrays.fill(dGamma, 0);
+    for (int block = 0; block < n * BN2_OUT_SIZE; block += 256 * BN2_CHANNELS) {
+      Arrays.fill(bn2SumA, 0);
+      Arrays.fill(bn2SumB, 0);
+      int end = Math.min(block + 256 * BN2_CHANNELS, n * BN2_OUT_SIZE);
+      for (int r = block; r < end; r += BN2_CHANNELS) {
+        for (int c = 0; c < BN2_CHANNELS; c++) {
+          bn2SumA[c] += bn2Grad[r + c];
+          bn2SumB[c] += bn2Grad[r + c] * bn2XHat[r + c];
+        }
       }
-      bn2BetaGrad[c] = (float) dBeta;
-      bn2GammaGrad[c] = (float) dGamma;
+      for (int c = 0; c < BN2_CHANNELS; c++) {
+        dBeta[c] += bn2SumA[c];
+        dGamma[c] += bn2SumB[c];
+      }
     }
-    // dx = gamma * invStd / rows * (rows * dy - dBeta - xHat * dGamma)
+    for (int c = 0; c < BN2_CHANNELS; c++) {
+      bn2BetaGrad[c] = (float) dBeta[c];
+      bn2GammaGrad[c] = (float) dGamma[c];
+    }
+    // dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
+    float[] scale = bn2SumA;
+    float[] meanDy = bn2SumB;
+    float[] meanDyXHat = bn2MeanT;
+    for (int c = 0; c < BN2_CHANNELS; c++) {
+      scale[c] = bn2Gamma[c] * bn2InvStd[c];
+      meanDy[c] = (float) (dBeta[c] / rows);
+      meanDyXHat[c] = (float) (dGamma[c] / rows);
+    }
     for (int r = 0; r < n * BN2_OUT_SIZE; r += BN2_CHANNELS) {
       for (int c = 0; c < BN2_CHANNELS; c++) {
-        double scale = bn2Gamma[c] * bn2InvStd[c] / rows;
-        conv2Grad[r + c] = (float) (scale * (rows * bn2Grad[r + c] - bn2BetaGrad[c] - bn2XHat[r + c] * bn2GammaGrad[c]));
+        conv2Grad[r + c] = scale[c] * (bn2Grad[r + c] - meanDy[c] - bn2XHat[r + c] * meanDyXHat[c]);
       }
     }
   }
@@ -1035,11 +1155,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64).
    */
   private void relu2Forward(int n, boolean training) {
-    System.arraycopy(bn2Out, 0, relu2Out, 0, n * RELU2_OUT_SIZE);
     for (int i = 0; i < n * RELU2_OUT_SIZE; i++) {
-      if (relu2Out[i] < 0) {
-        relu2Out[i] = 0;
-      }
+      relu2Out[i] = Math.max(bn2Out[i], 0);
     }
   }
 
@@ -1047,11 +1164,10 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Backward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64): reads {@code relu2Grad}, writes parameter gradients and {@code bn2Grad}.
    */
   private void relu2Backward(int n, boolean fromLogits) {
-    System.arraycopy(relu2Grad, 0, bn2Grad, 0, n * RELU2_OUT_SIZE);
+    // keep dy where y > 0, branch-free (y >= 0, and bits(y) - 1 is negative only for y == 0)
     for (int i = 0; i < n * RELU2_OUT_SIZE; i++) {
-      if (relu2Out[i] <= 0) {
-        bn2Grad[i] = 0;
-      }
+      int keep = ~((Float.floatToRawIntBits(relu2Out[i]) - 1) >> 31);
+      bn2Grad[i] = Float.intBitsToFloat(Float.floatToRawIntBits(relu2Grad[i]) & keep);
     }
   }
 
@@ -1063,8 +1179,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
       for (int oh = 0; oh < POOL2_OUT_H; oh++) {
         for (int ow = 0; ow < POOL2_OUT_W; ow++) {
           int o = ((b * POOL2_OUT_H + oh) * POOL2_OUT_W + ow) * POOL2_CHANNELS;
-          Arrays.fill(pool2Out, o, o + POOL2_CHANNELS, Float.NEGATIVE_INFINITY);
-          Arrays.fill(pool2Argmax, o, o + POOL2_CHANNELS, -1);
+          boolean first = true;
           for (int ph = 0; ph < POOL2_PH; ph++) {
             int ih = oh * POOL2_SH + ph - POOL2_PAD_TOP;
             if (ih < 0 || ih >= POOL2_IN_H) {
@@ -1076,11 +1191,22 @@ public final class SequentialModelNetwork implements FloatNetwork {
                 continue;
               }
               int i = ((b * POOL2_IN_H + ih) * POOL2_IN_W + iw) * POOL2_CHANNELS;
-              for (int c = 0; c < POOL2_CHANNELS; c++) {
-                if (relu2Out[i + c] > pool2Out[o + c] || pool2Argmax[o + c] < 0) {
-                  pool2Out[o + c] = relu2Out[i + c];
+              if (first) {
+                // the window's first pixel starts every channel's maximum
+                System.arraycopy(relu2Out, i, pool2Out, o, POOL2_CHANNELS);
+                for (int c = 0; c < POOL2_CHANNELS; c++) {
                   pool2Argmax[o + c] = i + c;
                 }
+                first = false;
+                continue;
+              }
+              // branch-free: a later pixel wins only if strictly larger (ties keep the first, as Keras)
+              for (int c = 0; c < POOL2_CHANNELS; c++) {
+                float best = pool2Out[o + c];
+                float v = relu2Out[i + c];
+                int larger = (int) (Float.floatToRawIntBits(best - v) >> 31);
+                pool2Out[o + c] = Math.max(best, v);
+                pool2Argmax[o + c] = ((i + c) & larger) | (pool2Argmax[o + c] & ~larger);
               }
             }
           }
@@ -1123,16 +1249,15 @@ public final class SequentialModelNetwork implements FloatNetwork {
         outLogits[r + c] += outBias[c];
       }
     }
-    System.arraycopy(outLogits, 0, outOut, 0, n * OUT_OUT_SIZE);
     // softmax over each row of OUT_UNITS, shifted by the row's maximum for stability
     for (int r = 0; r < n * OUT_OUT_SIZE; r += OUT_UNITS) {
       float max = Float.NEGATIVE_INFINITY;
       for (int j = r; j < r + OUT_UNITS; j++) {
-        max = Math.max(max, outOut[j]);
+        max = Math.max(max, outLogits[j]);
       }
       double sum = 0;
       for (int j = r; j < r + OUT_UNITS; j++) {
-        outOut[j] = (float) Math.exp(outOut[j] - max);
+        outOut[j] = (float) Math.exp(outLogits[j] - max);
         sum += outOut[j];
       }
       for (int j = r; j < r + OUT_UNITS; j++) {
@@ -1160,12 +1285,22 @@ public final class SequentialModelNetwork implements FloatNetwork {
     }
     // kernel gradient: in^T[IN_SIZE, n] x grad[n, UNITS]
     Gemm.tn(OUT_IN_SIZE, OUT_UNITS, n, flatOut, 0, outGrad, 0, outKernelGrad, 0, false);
-    for (int c = 0; c < OUT_UNITS; c++) {
-      double sum = 0;
-      for (int r = c; r < n * OUT_OUT_SIZE; r += OUT_UNITS) {
-        sum += outGrad[r];
+    double[] total = outBiasTotal;
+    Arrays.fill(total, 0);
+    for (int block = 0; block < n * OUT_OUT_SIZE; block += 256 * OUT_UNITS) {
+      Arrays.fill(outBiasGrad, 0);
+      int end = Math.min(block + 256 * OUT_UNITS, n * OUT_OUT_SIZE);
+      for (int r = block; r < end; r += OUT_UNITS) {
+        for (int c = 0; c < OUT_UNITS; c++) {
+          outBiasGrad[c] += outGrad[r + c];
+        }
       }
-      outBiasGrad[c] = (float) sum;
+      for (int c = 0; c < OUT_UNITS; c++) {
+        total[c] += outBiasGrad[c];
+      }
+    }
+    for (int c = 0; c < OUT_UNITS; c++) {
+      outBiasGrad[c] = (float) total[c];
     }
     // input gradient: grad[n, UNITS] x kernel^T[UNITS, IN_SIZE]
     Gemm.nt(n, OUT_IN_SIZE, OUT_UNITS, outGrad, 0, outKernel, 0, flatGrad, 0, false);

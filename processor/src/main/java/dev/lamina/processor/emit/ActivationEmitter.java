@@ -27,22 +27,18 @@ final class ActivationEmitter extends LayerEmitter {
 
   @Override
   CodeBlock forward() {
-    return CodeBlock.builder()
-        .add(code("System.arraycopy({in}, 0, {out}, 0, n * {P}_OUT_SIZE);\n"))
-        .add(activationForward(spec.function(), out(), row()))
-        .build();
+    return activationForward(spec.function(), in, out(), row());
   }
 
   @Override
   CodeBlock backward() {
     CodeBlock.Builder b = CodeBlock.builder();
-    CodeBlock body = CodeBlock.builder()
-        .add(code("System.arraycopy({grad}, 0, {inGrad}, 0, n * {P}_OUT_SIZE);\n"))
-        .add(keepsLogits()
-            ? CodeBlock.builder().beginControlFlow("if (!fromLogits)")
-                .add(activationBackward(spec.function(), out(), inGrad, row())).endControlFlow().build()
-            : activationBackward(spec.function(), out(), inGrad, row()))
-        .build();
+    CodeBlock act = activationBackward(spec.function(), out(), grad(), inGrad, row());
+    CodeBlock body = keepsLogits()
+        ? CodeBlock.builder().beginControlFlow("if (fromLogits)")
+            .add(code("System.arraycopy({grad}, 0, {inGrad}, 0, n * {P}_OUT_SIZE);\n"))
+            .nextControlFlow("else").add(act).endControlFlow().build()
+        : act;
     if (readsModelInput) {
       b.beginControlFlow("if (inputGradientWanted)").add(body).endControlFlow();
     } else {

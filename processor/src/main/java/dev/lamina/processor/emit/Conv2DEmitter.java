@@ -62,11 +62,15 @@ final class Conv2DEmitter extends LayerEmitter {
 
   @Override
   List<Buffer> buffers() {
-    return List.of(
+    List<Buffer> b = new java.util.ArrayList<>(List.of(
         new Buffer(name() + "Cols", prefix() + "_OUT_H * " + prefix() + "_OUT_W * " + prefix() + "_PATCH", true,
             "elem"),
         new Buffer(name() + "ColsGrad", prefix() + "_OUT_H * " + prefix() + "_OUT_W * " + prefix() + "_PATCH", true,
-            "elem"));
+            "elem")));
+    if (spec.useBias()) {
+      b.add(new Buffer(name() + "BiasTotal", prefix() + "_FILTERS", false, "double"));
+    }
+    return b;
   }
 
   @Override
@@ -119,14 +123,14 @@ final class Conv2DEmitter extends LayerEmitter {
     if (spec.useBias()) {
       b.add(addBias(out(), name() + "Bias", prefix() + "_FILTERS"));
     }
-    b.add(activationForward(spec.activation(), out(), prefix() + "_FILTERS"));
+    b.add(activationForward(spec.activation(), out(), out(), prefix() + "_FILTERS"));
     return b.build();
   }
 
   @Override
   CodeBlock backward() {
     CodeBlock.Builder b = CodeBlock.builder();
-    CodeBlock act = activationBackward(spec.activation(), out(), grad(), prefix() + "_FILTERS");
+    CodeBlock act = activationBackward(spec.activation(), out(), grad(), grad(), prefix() + "_FILTERS");
     if (!act.isEmpty()) {
       b.add("// through the activation\n");
       b.add(act);

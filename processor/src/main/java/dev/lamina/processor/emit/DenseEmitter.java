@@ -49,6 +49,9 @@ final class DenseEmitter extends LayerEmitter {
     if (keepsLogits()) {
       b.add(new Buffer(name() + "Logits", prefix() + "_OUT_SIZE", true, "elem"));
     }
+    if (spec.useBias()) {
+      b.add(new Buffer(name() + "BiasTotal", prefix() + "_UNITS", false, "double"));
+    }
     return b;
   }
 
@@ -62,17 +65,14 @@ final class DenseEmitter extends LayerEmitter {
     if (spec.useBias()) {
       b.add(addBias(target, name() + "Bias", prefix() + "_UNITS"));
     }
-    if (keepsLogits()) {
-      b.add(code("System.arraycopy({name}Logits, 0, {out}, 0, n * {P}_OUT_SIZE);\n"));
-    }
-    b.add(activationForward(spec.activation(), out(), prefix() + "_UNITS"));
+    b.add(activationForward(spec.activation(), target, out(), prefix() + "_UNITS"));
     return b.build();
   }
 
   @Override
   CodeBlock backward() {
     CodeBlock.Builder b = CodeBlock.builder();
-    CodeBlock act = activationBackward(spec.activation(), out(), grad(), prefix() + "_UNITS");
+    CodeBlock act = activationBackward(spec.activation(), out(), grad(), grad(), prefix() + "_UNITS");
     if (keepsLogits()) {
       b.add("// through the softmax, unless the caller gave the gradient w.r.t. the logits\n");
       b.beginControlFlow("if (!fromLogits)").add(act).endControlFlow();

@@ -118,6 +118,10 @@ abstract class LayerEmitter {
     v.put("grad", grad());
     v.put("Gemm", GEMM);
     v.put("Arrays", ARRAYS);
+    v.put("bits", precision.toBits);
+    v.put("fromBits", precision.fromBits);
+    v.put("shift", precision.signShift);
+    v.put("I", precision == Precision.FLOAT ? com.palantir.javapoet.TypeName.INT : com.palantir.javapoet.TypeName.LONG);
     return v;
   }
 
@@ -132,27 +136,26 @@ abstract class LayerEmitter {
   }
 
   /**
-   * Applies {@code activation} in place to {@code buffer[0, n * OUT_SIZE)}; softmax works on rows of {@code rowLength}.
+   * Writes {@code activation(src)} into {@code dst} (the same array: in place) over {@code [0, n * OUT_SIZE)};
+   * softmax works on rows of {@code rowLength}. Loops are branch-free so the JIT vectorises them.
    */
-  CodeBlock activationForward(ActivationType activation, String buffer, String rowLength) {
-    Map<String, Object> v = Map.of("buf", buffer, "row", rowLength);
+  CodeBlock activationForward(ActivationType activation, String src, String dst, String rowLength) {
+    Map<String, Object> v = Map.of("src", src, "dst", dst, "row", rowLength);
     return switch (activation) {
-      case LINEAR -> CodeBlock.of("");
+      case LINEAR -> src.equals(dst) ? CodeBlock.of("") : code("System.arraycopy({src}, 0, {dst}, 0, n * {P}_OUT_SIZE);\n", v);
       case RELU -> code("""
           for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
-            if ({buf}[i] < 0) {
-              {buf}[i] = 0;
-            }
+            {dst}[i] = Math.max({src}[i], 0);
           }
           """, v);
       case SIGMOID -> code("""
           for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
-            {buf}[i] = ({T}) (1 / (1 + Math.exp(-{buf}[i])));
+            {dst}[i] = ({T}) (1 / (1 + Math.exp(-{src}[i])));
           }
           """, v);
       case TANH -> code("""
           for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
-            {buf}[i] = ({T}) Math.tanh({buf}[i]);
+            {dst}[i] = ({T}) Math.tanh({src}[i]);
           }
           """, v);
       case SOFTMAX -> code("""
@@ -160,15 +163,15 @@ abstract class LayerEmitter {
           for (int r = 0; r < n * {P}_OUT_SIZE; r += {row}) {
             {T} max = {Boxed}.NEGATIVE_INFINITY;
             for (int j = r; j < r + {row}; j++) {
-              max = Math.max(max, {buf}[j]);
+              max = Math.max(max, {src}[j]);
             }
             double sum = 0;
             for (int j = r; j < r + {row}; j++) {
-              {buf}[j] = ({T}) Math.exp({buf}[j] - max);
-              sum += {buf}[j];
+              {dst}[j] = ({T}) Math.exp({src}[j] - max);
+              sum += {dst}[j];
             }
             for (int j = r; j < r + {row}; j++) {
-              {buf}[j] = ({T}) ({buf}[j] / sum);
+              {dst}[j] = ({T}) ({dst}[j] / sum);
             }
           }
           """, v);
@@ -176,28 +179,28 @@ abstract class LayerEmitter {
   }
 
   /**
-   * Turns the gradient in {@code g} (w.r.t. the activation's output {@code y}) into the gradient w.r.t. its input,
-   * in place.
+   * Turns {@code g} (dLoss/dy, where {@code y} is the activation's output) into dLoss/dx in {@code dst} (may be
+   * {@code g} itself).
    */
-  CodeBlock activationBackward(ActivationType activation, String y, String g, String rowLength) {
-    Map<String, Object> v = Map.of("y", y, "g", g, "row", rowLength);
+  CodeBlock activationBackward(ActivationType activation, String y, String g, String dst, String rowLength) {
+    Map<String, Object> v = Map.of("y", y, "g", g, "dst", dst, "row", rowLength);
     return switch (activation) {
-      case LINEAR -> CodeBlock.of("");
+      case LINEAR -> g.equals(dst) ? CodeBlock.of("") : code("System.arraycopy({g}, 0, {dst}, 0, n * {P}_OUT_SIZE);\n", v);
       case RELU -> code("""
+          // keep dy where y > 0, branch-free (y >= 0, and bits(y) - 1 is negative only for y == 0)
           for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
-            if ({y}[i] <= 0) {
-              {g}[i] = 0;
-            }
+            {I} keep = ~(({bits}({y}[i]) - 1) >> {shift});
+            {dst}[i] = {fromBits}({bits}({g}[i]) & keep);
           }
           """, v);
       case SIGMOID -> code("""
           for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
-            {g}[i] *= {y}[i] * (1 - {y}[i]);
+            {dst}[i] = {g}[i] * {y}[i] * (1 - {y}[i]);
           }
           """, v);
       case TANH -> code("""
           for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
-            {g}[i] *= 1 - {y}[i] * {y}[i];
+            {dst}[i] = {g}[i] * (1 - {y}[i] * {y}[i]);
           }
           """, v);
       case SOFTMAX -> code("""
@@ -208,7 +211,7 @@ abstract class LayerEmitter {
               dot += {g}[j] * {y}[j];
             }
             for (int j = r; j < r + {row}; j++) {
-              {g}[j] = ({T}) ({y}[j] * ({g}[j] - dot));
+              {dst}[j] = ({T}) ({y}[j] * ({g}[j] - dot));
             }
           }
           """, v);
@@ -226,15 +229,28 @@ abstract class LayerEmitter {
         """, Map.of("buf", buffer, "bias", bias, "ch", channels));
   }
 
-  /** {@code biasGrad[c]} = sum over rows of {@code g[r, c]}, accumulated in double. */
+  /**
+   * {@code biasGrad[c]} = sum over rows of {@code g[r, c]}: row by row (contiguous, vectorised) into the bias
+   * gradient itself, in blocks of 256 rows whose sums are then added up in double ({@code <name>BiasTotal}).
+   */
   CodeBlock biasGradient(String g, String biasGrad, String channels) {
     return code("""
-        for (int c = 0; c < {ch}; c++) {
-          double sum = 0;
-          for (int r = c; r < n * {P}_OUT_SIZE; r += {ch}) {
-            sum += {g}[r];
+        double[] total = {name}BiasTotal;
+        {Arrays}.fill(total, 0);
+        for (int block = 0; block < n * {P}_OUT_SIZE; block += 256 * {ch}) {
+          {Arrays}.fill({biasGrad}, 0);
+          int end = Math.min(block + 256 * {ch}, n * {P}_OUT_SIZE);
+          for (int r = block; r < end; r += {ch}) {
+            for (int c = 0; c < {ch}; c++) {
+              {biasGrad}[c] += {g}[r + c];
+            }
           }
-          {biasGrad}[c] = ({T}) sum;
+          for (int c = 0; c < {ch}; c++) {
+            total[c] += {biasGrad}[c];
+          }
+        }
+        for (int c = 0; c < {ch}; c++) {
+          {biasGrad}[c] = ({T}) total[c];
         }
         """, Map.of("g", g, "biasGrad", biasGrad, "ch", channels));
   }

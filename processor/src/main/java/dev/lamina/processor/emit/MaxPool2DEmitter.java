@@ -50,8 +50,7 @@ final class MaxPool2DEmitter extends LayerEmitter {
           for (int oh = 0; oh < {P}_OUT_H; oh++) {
             for (int ow = 0; ow < {P}_OUT_W; ow++) {
               int o = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_CHANNELS;
-              {Arrays}.fill({out}, o, o + {P}_CHANNELS, {Boxed}.NEGATIVE_INFINITY);
-              {Arrays}.fill({name}Argmax, o, o + {P}_CHANNELS, -1);
+              boolean first = true;
               for (int ph = 0; ph < {P}_PH; ph++) {
                 int ih = oh * {P}_SH + ph - {P}_PAD_TOP;
                 if (ih < 0 || ih >= {P}_IN_H) {
@@ -63,11 +62,22 @@ final class MaxPool2DEmitter extends LayerEmitter {
                     continue;
                   }
                   int i = ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_CHANNELS;
-                  for (int c = 0; c < {P}_CHANNELS; c++) {
-                    if ({in}[i + c] > {out}[o + c] || {name}Argmax[o + c] < 0) {
-                      {out}[o + c] = {in}[i + c];
+                  if (first) {
+                    // the window's first pixel starts every channel's maximum
+                    System.arraycopy({in}, i, {out}, o, {P}_CHANNELS);
+                    for (int c = 0; c < {P}_CHANNELS; c++) {
                       {name}Argmax[o + c] = i + c;
                     }
+                    first = false;
+                    continue;
+                  }
+                  // branch-free: a later pixel wins only if strictly larger (ties keep the first, as Keras)
+                  for (int c = 0; c < {P}_CHANNELS; c++) {
+                    {T} best = {out}[o + c];
+                    {T} v = {in}[i + c];
+                    int larger = (int) ({bits}(best - v) >> {shift});
+                    {out}[o + c] = Math.max(best, v);
+                    {name}Argmax[o + c] = ((i + c) & larger) | ({name}Argmax[o + c] & ~larger);
                   }
                 }
               }

@@ -112,7 +112,8 @@ class PyTorchOracleTest {
           largest = Math.max(largest, Math.abs(a));
         }
         System.out.printf("oracle %-28s max |actual| %.3e (exactly 0 in theory)%n", "grad." + name, largest);
-        assertTrue(largest < 1e-6, name + " gradient should vanish, max " + largest);
+        // float rounding of a sum over 21,632 terms whose gradients are O(0.1): zero within 1e-5
+        assertTrue(largest < 1e-5, name + " gradient should vanish, max " + largest);
         continue;
       }
       assertClose("grad." + name, actual, expected);

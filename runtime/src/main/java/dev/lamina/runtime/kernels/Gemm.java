@@ -10,13 +10,42 @@ package dev.lamina.runtime.kernels;
  * </ul>
  *
  * Each matrix starts at its offset and is dense (its leading dimension is its column count). With {@code accumulate}
- * the product is added to {@code C}; otherwise it replaces it. Loops are ordered so the innermost runs along
- * contiguous rows, which the JIT vectorises.
+ * the product is added to {@code C}; otherwise it replaces it.
+ *
+ * <p>Float products go to OpenBLAS's {@code cblas_sgemm} (the build ND4J ships, through JavaCPP); double products (used by gradient checks) and the fallback when OpenBLAS cannot load are plain Java
+ * loops here.
  */
 public final class Gemm {
   private Gemm() {}
 
   public static void nn(
+      int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    if (Blas.AVAILABLE) {
+      Blas.sgemm(false, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    } else {
+      javaNn(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+  }
+
+  public static void tn(
+      int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    if (Blas.AVAILABLE) {
+      Blas.sgemm(true, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    } else {
+      javaTn(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+  }
+
+  public static void nt(
+      int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    if (Blas.AVAILABLE) {
+      Blas.sgemm(false, true, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    } else {
+      javaNt(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+  }
+
+  static void javaNn(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
     if (!accumulate) {
       java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
@@ -37,7 +66,7 @@ public final class Gemm {
     }
   }
 
-  public static void tn(
+  static void javaTn(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
     if (!accumulate) {
       java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
@@ -58,7 +87,7 @@ public final class Gemm {
     }
   }
 
-  public static void nt(
+  static void javaNt(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
     for (int i = 0; i < m; i++) {
       int ai = aOff + i * k;
