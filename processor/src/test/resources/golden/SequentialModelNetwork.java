@@ -6,6 +6,7 @@ import dev.lamina.runtime.ParameterInfo;
 import dev.lamina.runtime.Tensors;
 import dev.lamina.runtime.kernels.Gemm;
 import dev.lamina.runtime.kernels.Init;
+import dev.lamina.runtime.kernels.Workers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -131,6 +132,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   public static final int CONV1_PATCH = 9;
 
+  public static final int CONV1_PIXELS = 676;
+
   /**
    * bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32).
    */
@@ -209,6 +212,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   public static final int CONV2_PATCH = 288;
 
+  public static final int CONV2_PIXELS = 121;
+
   /**
    * bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64).
    */
@@ -269,6 +274,11 @@ public final class SequentialModelNetwork implements FloatNetwork {
   public static final int OUT_OUT_SIZE = 10;
 
   public static final int OUT_UNITS = 10;
+
+  /**
+   * The threads each batch is split across.
+   */
+  private final Workers workers = Workers.shared();
 
   /**
    * conv1.kernel, shape [3, 3, 1, 32].
@@ -360,6 +370,36 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final float[] outBiasGrad = new float[10];
 
+  /**
+   * Each worker's part of the conv1.kernel gradient; the first is the gradient itself.
+   */
+  private final float[][] conv1KernelGradParts = parts(conv1KernelGrad, 3 * 3 * 1 * 32);
+
+  /**
+   * Each worker's part of the conv1.bias gradient; the first is the gradient itself.
+   */
+  private final float[][] conv1BiasGradParts = parts(conv1BiasGrad, 32);
+
+  /**
+   * Each worker's part of the conv2.kernel gradient; the first is the gradient itself.
+   */
+  private final float[][] conv2KernelGradParts = parts(conv2KernelGrad, 3 * 3 * 32 * 64);
+
+  /**
+   * Each worker's part of the conv2.bias gradient; the first is the gradient itself.
+   */
+  private final float[][] conv2BiasGradParts = parts(conv2BiasGrad, 64);
+
+  /**
+   * Each worker's part of the out.kernel gradient; the first is the gradient itself.
+   */
+  private final float[][] outKernelGradParts = parts(outKernelGrad, 1600 * 10);
+
+  /**
+   * Each worker's part of the out.bias gradient; the first is the gradient itself.
+   */
+  private final float[][] outBiasGradParts = parts(outBiasGrad, 10);
+
   private final float[][] trainable = {conv1Kernel, conv1Bias, bn1Gamma, bn1Beta, conv2Kernel, conv2Bias, bn2Gamma, bn2Beta, outKernel, outBias};
 
   private final float[][] gradients = {conv1KernelGrad, conv1BiasGrad, bn1GammaGrad, bn1BetaGrad, conv2KernelGrad, conv2BiasGrad, bn2GammaGrad, bn2BetaGrad, outKernelGrad, outBiasGrad};
@@ -370,6 +410,19 @@ public final class SequentialModelNetwork implements FloatNetwork {
   private int capacity;
 
   private boolean inputGradientWanted;
+
+  /**
+   * The batch size of the pass under way.
+   */
+  private int n;
+
+  private boolean training;
+
+  private boolean fromLogits;
+
+  private final Workers.Chunk forwardChunk = this::forwardChunk;
+
+  private final Workers.Chunk backwardChunk = this::backwardChunk;
 
   /**
    * The batch given to the last forward call (not copied).
@@ -386,7 +439,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private float[] conv1ColsGrad = new float[0];
 
-  private final double[] conv1BiasTotal = new double[CONV1_FILTERS];
+  private final double[][] conv1BiasTotal = new double[workers.size()][CONV1_FILTERS];
 
   private float[] bn1Out = new float[0];
 
@@ -402,9 +455,17 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final float[] bn1InvStd = new float[BN1_CHANNELS];
 
-  private final float[] bn1SumA = new float[BN1_CHANNELS];
+  private final float[] bn1Scale = new float[BN1_CHANNELS];
 
-  private final float[] bn1SumB = new float[BN1_CHANNELS];
+  private final float[] bn1MeanDy = new float[BN1_CHANNELS];
+
+  private final float[] bn1MeanDyXHat = new float[BN1_CHANNELS];
+
+  private final double[][] bn1Partial = new double[workers.size()][2 * BN1_CHANNELS];
+
+  private final float[][] bn1BlockA = new float[workers.size()][BN1_CHANNELS];
+
+  private final float[][] bn1BlockB = new float[workers.size()][BN1_CHANNELS];
 
   private float[] relu1Out = new float[0];
 
@@ -424,7 +485,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private float[] conv2ColsGrad = new float[0];
 
-  private final double[] conv2BiasTotal = new double[CONV2_FILTERS];
+  private final double[][] conv2BiasTotal = new double[workers.size()][CONV2_FILTERS];
 
   private float[] bn2Out = new float[0];
 
@@ -440,9 +501,17 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final float[] bn2InvStd = new float[BN2_CHANNELS];
 
-  private final float[] bn2SumA = new float[BN2_CHANNELS];
+  private final float[] bn2Scale = new float[BN2_CHANNELS];
 
-  private final float[] bn2SumB = new float[BN2_CHANNELS];
+  private final float[] bn2MeanDy = new float[BN2_CHANNELS];
+
+  private final float[] bn2MeanDyXHat = new float[BN2_CHANNELS];
+
+  private final double[][] bn2Partial = new double[workers.size()][2 * BN2_CHANNELS];
+
+  private final float[][] bn2BlockA = new float[workers.size()][BN2_CHANNELS];
+
+  private final float[][] bn2BlockB = new float[workers.size()][BN2_CHANNELS];
 
   private float[] relu2Out = new float[0];
 
@@ -464,7 +533,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private float[] outLogits = new float[0];
 
-  private final double[] outBiasTotal = new double[OUT_UNITS];
+  private final double[][] outBiasTotal = new double[workers.size()][OUT_UNITS];
 
   /**
    * A network initialised with seed 0; see {@link #initialize(long)}.
@@ -614,8 +683,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
     }
     conv1Out = new float[n * CONV1_OUT_SIZE];
     conv1Grad = new float[n * CONV1_OUT_SIZE];
-    conv1Cols = new float[n * CONV1_OUT_H * CONV1_OUT_W * CONV1_PATCH];
-    conv1ColsGrad = new float[n * CONV1_OUT_H * CONV1_OUT_W * CONV1_PATCH];
+    conv1Cols = new float[n * CONV1_PIXELS * CONV1_PATCH];
+    conv1ColsGrad = new float[n * CONV1_PIXELS * CONV1_PATCH];
     bn1Out = new float[n * BN1_OUT_SIZE];
     bn1Grad = new float[n * BN1_OUT_SIZE];
     bn1XHat = new float[n * BN1_OUT_SIZE];
@@ -626,8 +695,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
     pool1Argmax = new int[n * POOL1_OUT_SIZE];
     conv2Out = new float[n * CONV2_OUT_SIZE];
     conv2Grad = new float[n * CONV2_OUT_SIZE];
-    conv2Cols = new float[n * CONV2_OUT_H * CONV2_OUT_W * CONV2_PATCH];
-    conv2ColsGrad = new float[n * CONV2_OUT_H * CONV2_OUT_W * CONV2_PATCH];
+    conv2Cols = new float[n * CONV2_PIXELS * CONV2_PATCH];
+    conv2ColsGrad = new float[n * CONV2_PIXELS * CONV2_PATCH];
     bn2Out = new float[n * BN2_OUT_SIZE];
     bn2Grad = new float[n * BN2_OUT_SIZE];
     bn2XHat = new float[n * BN2_OUT_SIZE];
@@ -644,22 +713,43 @@ public final class SequentialModelNetwork implements FloatNetwork {
     capacity = n;
   }
 
+  /**
+   * One gradient array per worker: {@code gradient} itself, then new ones of {@code size}.
+   */
+  private float[][] parts(float[] gradient, int size) {
+    float[][] parts = new float[workers.size()][];
+    parts[0] = gradient;
+    for (int w = 1; w < parts.length; w++) {
+      parts[w] = new float[size];
+    }
+    return parts;
+  }
+
   @Override
   public float[] forward(float[] batch, int n, boolean training) {
     Tensors.checkBatch(MODEL_NAME, batch.length, n, INPUT_SIZE);
     reserve(n);
-    input = batch;
-    conv1Forward(n, training);
-    bn1Forward(n, training);
-    relu1Forward(n, training);
-    pool1Forward(n, training);
-    conv2Forward(n, training);
-    bn2Forward(n, training);
-    relu2Forward(n, training);
-    pool2Forward(n, training);
-    flatForward(n, training);
-    outForward(n, training);
+    this.input = batch;
+    this.n = n;
+    this.training = training;
+    workers.run(n, forwardChunk);
     return outOut;
+  }
+
+  /**
+   * One worker's share of the forward pass: samples {@code [from, to)}, layer after layer.
+   */
+  private void forwardChunk(int worker, int from, int to) {
+    conv1Forward(worker, from, to);
+    bn1Forward(worker, from, to);
+    relu1Forward(worker, from, to);
+    pool1Forward(worker, from, to);
+    conv2Forward(worker, from, to);
+    bn2Forward(worker, from, to);
+    relu2Forward(worker, from, to);
+    pool2Forward(worker, from, to);
+    flatForward(worker, from, to);
+    outForward(worker, from, to);
   }
 
   private void backwardPass(float[] outputGradient, int n, boolean fromLogits) {
@@ -671,16 +761,35 @@ public final class SequentialModelNetwork implements FloatNetwork {
     if (inputGradientWanted && inputGrad.length < n * INPUT_SIZE) {
       inputGrad = new float[n * INPUT_SIZE];
     }
-    outBackward(n, fromLogits);
-    flatBackward(n, fromLogits);
-    pool2Backward(n, fromLogits);
-    relu2Backward(n, fromLogits);
-    bn2Backward(n, fromLogits);
-    conv2Backward(n, fromLogits);
-    pool1Backward(n, fromLogits);
-    relu1Backward(n, fromLogits);
-    bn1Backward(n, fromLogits);
-    conv1Backward(n, fromLogits);
+    this.n = n;
+    this.fromLogits = fromLogits;
+    workers.run(n, backwardChunk);
+  }
+
+  /**
+   * One worker's share of the backward pass: samples {@code [from, to)}, last layer first; then the
+   * workers' partial parameter gradients are added up, each worker a slice.
+   */
+  private void backwardChunk(int worker, int from, int to) {
+    outBackward(worker, from, to);
+    flatBackward(worker, from, to);
+    pool2Backward(worker, from, to);
+    relu2Backward(worker, from, to);
+    bn2Backward(worker, from, to);
+    conv2Backward(worker, from, to);
+    pool1Backward(worker, from, to);
+    relu1Backward(worker, from, to);
+    bn1Backward(worker, from, to);
+    conv1Backward(worker, from, to);
+    if (workers.active() > 1) {
+      workers.barrier();
+      Workers.addParts(conv1KernelGradParts, workers.active(), worker);
+      Workers.addParts(conv1BiasGradParts, workers.active(), worker);
+      Workers.addParts(conv2KernelGradParts, workers.active(), worker);
+      Workers.addParts(conv2BiasGradParts, workers.active(), worker);
+      Workers.addParts(outKernelGradParts, workers.active(), worker);
+      Workers.addParts(outBiasGradParts, workers.active(), worker);
+    }
   }
 
   @Override
@@ -712,11 +821,11 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Forward pass of conv1: Conv2D, (None, 28, 28, 1) -> (None, 26, 26, 32).
+   * Forward pass of conv1: Conv2D, (None, 28, 28, 1) -> (None, 26, 26, 32), samples {@code [from, to)}.
    */
-  private void conv1Forward(int n, boolean training) {
+  private void conv1Forward(int worker, int from, int to) {
     // im2col: one row of CONV1_PATCH values per output pixel
-    for (int b = 0; b < n; b++) {
+    for (int b = from; b < to; b++) {
       for (int oh = 0; oh < CONV1_OUT_H; oh++) {
         for (int ow = 0; ow < CONV1_OUT_W; ow++) {
           int row = ((b * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
@@ -730,8 +839,9 @@ public final class SequentialModelNetwork implements FloatNetwork {
       }
     }
     // out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
-    Gemm.nn(n * CONV1_OUT_H * CONV1_OUT_W, CONV1_FILTERS, CONV1_PATCH, conv1Cols, 0, conv1Kernel, 0, conv1Out, 0, false);
-    for (int r = 0; r < n * CONV1_OUT_SIZE; r += CONV1_FILTERS) {
+    Gemm.nn((to - from) * CONV1_PIXELS, CONV1_FILTERS, CONV1_PATCH, conv1Cols, from * CONV1_PIXELS * CONV1_PATCH,
+        conv1Kernel, 0, conv1Out, from * CONV1_OUT_SIZE, false);
+    for (int r = from * CONV1_OUT_SIZE; r < to * CONV1_OUT_SIZE; r += CONV1_FILTERS) {
       for (int c = 0; c < CONV1_FILTERS; c++) {
         conv1Out[r + c] += conv1Bias[c];
       }
@@ -739,33 +849,36 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Backward pass of conv1: Conv2D, (None, 28, 28, 1) -> (None, 26, 26, 32): reads {@code conv1Grad}, writes parameter gradients and {@code inputGrad}.
+   * Backward pass of conv1: Conv2D, (None, 28, 28, 1) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code conv1Grad}, writes parameter gradients and {@code inputGrad}.
    */
-  private void conv1Backward(int n, boolean fromLogits) {
-    // kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
-    Gemm.tn(CONV1_PATCH, CONV1_FILTERS, n * CONV1_OUT_H * CONV1_OUT_W, conv1Cols, 0, conv1Grad, 0, conv1KernelGrad, 0, false);
-    double[] total = conv1BiasTotal;
+  private void conv1Backward(int worker, int from, int to) {
+    // this worker's kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
+    Gemm.tn(CONV1_PATCH, CONV1_FILTERS, (to - from) * CONV1_PIXELS, conv1Cols, from * CONV1_PIXELS * CONV1_PATCH,
+        conv1Grad, from * CONV1_OUT_SIZE, conv1KernelGradParts[worker], 0, false);
+    float[] partial = conv1BiasGradParts[worker];
+    double[] total = conv1BiasTotal[worker];
     Arrays.fill(total, 0);
-    for (int block = 0; block < n * CONV1_OUT_SIZE; block += 256 * CONV1_FILTERS) {
-      Arrays.fill(conv1BiasGrad, 0);
-      int end = Math.min(block + 256 * CONV1_FILTERS, n * CONV1_OUT_SIZE);
+    for (int block = from * CONV1_OUT_SIZE; block < to * CONV1_OUT_SIZE; block += 256 * CONV1_FILTERS) {
+      Arrays.fill(partial, 0);
+      int end = Math.min(block + 256 * CONV1_FILTERS, to * CONV1_OUT_SIZE);
       for (int r = block; r < end; r += CONV1_FILTERS) {
         for (int c = 0; c < CONV1_FILTERS; c++) {
-          conv1BiasGrad[c] += conv1Grad[r + c];
+          partial[c] += conv1Grad[r + c];
         }
       }
       for (int c = 0; c < CONV1_FILTERS; c++) {
-        total[c] += conv1BiasGrad[c];
+        total[c] += partial[c];
       }
     }
     for (int c = 0; c < CONV1_FILTERS; c++) {
-      conv1BiasGrad[c] = (float) total[c];
+      partial[c] = (float) total[c];
     }
     if (inputGradientWanted) {
       // input gradient: colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
-      Gemm.nt(n * CONV1_OUT_H * CONV1_OUT_W, CONV1_PATCH, CONV1_FILTERS, conv1Grad, 0, conv1Kernel, 0, conv1ColsGrad, 0, false);
-      Arrays.fill(inputGrad, 0, n * CONV1_IN_SIZE, 0);
-      for (int b = 0; b < n; b++) {
+      Gemm.nt((to - from) * CONV1_PIXELS, CONV1_PATCH, CONV1_FILTERS, conv1Grad, from * CONV1_OUT_SIZE, conv1Kernel, 0,
+          conv1ColsGrad, from * CONV1_PIXELS * CONV1_PATCH, false);
+      Arrays.fill(inputGrad, from * CONV1_IN_SIZE, to * CONV1_IN_SIZE, 0);
+      for (int b = from; b < to; b++) {
         for (int oh = 0; oh < CONV1_OUT_H; oh++) {
           for (int ow = 0; ow < CONV1_OUT_W; ow++) {
             int row = ((b * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
@@ -790,58 +903,76 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Forward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32).
+   * Forward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}.
    */
-  private void bn1Forward(int n, boolean training) {
+  private void bn1Forward(int worker, int from, int to) {
     int rows = n * BN1_OUT_SIZE / BN1_CHANNELS;
+    double[] partial = bn1Partial[worker];
+    float[] block = bn1BlockA[worker];
     if (training) {
       // batch mean of each channel
-      Arrays.fill(bn1Mean, 0);
-      for (int block = 0; block < n * BN1_OUT_SIZE; block += 256 * BN1_CHANNELS) {
-        Arrays.fill(bn1SumA, 0);
-        int end = Math.min(block + 256 * BN1_CHANNELS, n * BN1_OUT_SIZE);
-        for (int r = block; r < end; r += BN1_CHANNELS) {
+      Arrays.fill(partial, 0);
+      for (int start = from * BN1_OUT_SIZE; start < to * BN1_OUT_SIZE; start += 256 * BN1_CHANNELS) {
+        Arrays.fill(block, 0);
+        int end = Math.min(start + 256 * BN1_CHANNELS, to * BN1_OUT_SIZE);
+        for (int r = start; r < end; r += BN1_CHANNELS) {
           for (int c = 0; c < BN1_CHANNELS; c++) {
-            bn1SumA[c] += conv1Out[r + c];
+            block[c] += conv1Out[r + c];
           }
         }
         for (int c = 0; c < BN1_CHANNELS; c++) {
-          bn1Mean[c] += bn1SumA[c];
+          partial[c] += block[c];
         }
       }
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        bn1Mean[c] /= rows;
-        bn1MeanT[c] = (float) bn1Mean[c];
+      workers.barrier();
+      if (worker == 0) {
+        for (int c = 0; c < BN1_CHANNELS; c++) {
+          double sum = 0;
+          for (int w = 0; w < workers.active(); w++) {
+            sum += bn1Partial[w][c];
+          }
+          bn1Mean[c] = sum / rows;
+          bn1MeanT[c] = (float) bn1Mean[c];
+        }
       }
+      workers.barrier();
       // biased variance of each channel (as Keras), from the deviations
-      Arrays.fill(bn1Variance, 0);
-      for (int block = 0; block < n * BN1_OUT_SIZE; block += 256 * BN1_CHANNELS) {
-        Arrays.fill(bn1SumA, 0);
-        int end = Math.min(block + 256 * BN1_CHANNELS, n * BN1_OUT_SIZE);
-        for (int r = block; r < end; r += BN1_CHANNELS) {
+      Arrays.fill(partial, 0);
+      for (int start = from * BN1_OUT_SIZE; start < to * BN1_OUT_SIZE; start += 256 * BN1_CHANNELS) {
+        Arrays.fill(block, 0);
+        int end = Math.min(start + 256 * BN1_CHANNELS, to * BN1_OUT_SIZE);
+        for (int r = start; r < end; r += BN1_CHANNELS) {
           for (int c = 0; c < BN1_CHANNELS; c++) {
             float d = conv1Out[r + c] - bn1MeanT[c];
-            bn1SumA[c] += d * d;
+            block[c] += d * d;
           }
         }
         for (int c = 0; c < BN1_CHANNELS; c++) {
-          bn1Variance[c] += bn1SumA[c];
+          partial[c] += block[c];
         }
       }
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        double variance = bn1Variance[c] / rows;
-        bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + bn1Mean[c] * (1 - 0.99));
-        bn1MovingVariance[c] = (float) (bn1MovingVariance[c] * 0.99 + variance * (1 - 0.99));
-        bn1InvStd[c] = (float) (1 / Math.sqrt(variance + 0.001));
+      workers.barrier();
+      if (worker == 0) {
+        for (int c = 0; c < BN1_CHANNELS; c++) {
+          double sum = 0;
+          for (int w = 0; w < workers.active(); w++) {
+            sum += bn1Partial[w][c];
+          }
+          double variance = sum / rows;
+          bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + bn1Mean[c] * (1 - 0.99));
+          bn1MovingVariance[c] = (float) (bn1MovingVariance[c] * 0.99 + variance * (1 - 0.99));
+          bn1InvStd[c] = (float) (1 / Math.sqrt(variance + 0.001));
+        }
       }
-    } else {
+    } else if (worker == 0) {
       for (int c = 0; c < BN1_CHANNELS; c++) {
         bn1MeanT[c] = bn1MovingMean[c];
         bn1InvStd[c] = (float) (1 / Math.sqrt(bn1MovingVariance[c] + 0.001));
       }
     }
+    workers.barrier();
     // y = gamma * xHat + beta, xHat = (x - mean) / sqrt(variance + epsilon)
-    for (int r = 0; r < n * BN1_OUT_SIZE; r += BN1_CHANNELS) {
+    for (int r = from * BN1_OUT_SIZE; r < to * BN1_OUT_SIZE; r += BN1_CHANNELS) {
       for (int c = 0; c < BN1_CHANNELS; c++) {
         float xHat = (conv1Out[r + c] - bn1MeanT[c]) * bn1InvStd[c];
         bn1XHat[r + c] = xHat;
@@ -851,75 +982,80 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Backward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32): reads {@code bn1Grad}, writes parameter gradients and {@code conv1Grad}.
+   * Backward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code bn1Grad}, writes parameter gradients and {@code conv1Grad}.
    */
-  private void bn1Backward(int n, boolean fromLogits) {
+  private void bn1Backward(int worker, int from, int to) {
     int rows = n * BN1_OUT_SIZE / BN1_CHANNELS;
-    // dBeta = sum(dy), dGamma = sum(dy * xHat), in double (Mean and Variance are free now)
-    double[] dBeta = bn1Mean;
-    double[] dGamma = bn1Variance;
-    Arrays.fill(dBeta, 0);
-    Arrays.fill(dGamma, 0);
-    for (int block = 0; block < n * BN1_OUT_SIZE; block += 256 * BN1_CHANNELS) {
-      Arrays.fill(bn1SumA, 0);
-      Arrays.fill(bn1SumB, 0);
-      int end = Math.min(block + 256 * BN1_CHANNELS, n * BN1_OUT_SIZE);
-      for (int r = block; r < end; r += BN1_CHANNELS) {
+    // this worker's sum(dy) and sum(dy * xHat) per channel
+    double[] partial = bn1Partial[worker];
+    float[] blockA = bn1BlockA[worker];
+    float[] blockB = bn1BlockB[worker];
+    Arrays.fill(partial, 0);
+    for (int start = from * BN1_OUT_SIZE; start < to * BN1_OUT_SIZE; start += 256 * BN1_CHANNELS) {
+      Arrays.fill(blockA, 0);
+      Arrays.fill(blockB, 0);
+      int end = Math.min(start + 256 * BN1_CHANNELS, to * BN1_OUT_SIZE);
+      for (int r = start; r < end; r += BN1_CHANNELS) {
         for (int c = 0; c < BN1_CHANNELS; c++) {
-          bn1SumA[c] += bn1Grad[r + c];
-          bn1SumB[c] += bn1Grad[r + c] * bn1XHat[r + c];
+          blockA[c] += bn1Grad[r + c];
+          blockB[c] += bn1Grad[r + c] * bn1XHat[r + c];
         }
       }
       for (int c = 0; c < BN1_CHANNELS; c++) {
-        dBeta[c] += bn1SumA[c];
-        dGamma[c] += bn1SumB[c];
+        partial[c] += blockA[c];
+        partial[BN1_CHANNELS + c] += blockB[c];
       }
     }
-    for (int c = 0; c < BN1_CHANNELS; c++) {
-      bn1BetaGrad[c] = (float) dBeta[c];
-      bn1GammaGrad[c] = (float) dGamma[c];
-    }
-    // dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
-    float[] scale = bn1SumA;
-    float[] meanDy = bn1SumB;
-    float[] meanDyXHat = bn1MeanT;
-    for (int c = 0; c < BN1_CHANNELS; c++) {
-      scale[c] = bn1Gamma[c] * bn1InvStd[c];
-      meanDy[c] = (float) (dBeta[c] / rows);
-      meanDyXHat[c] = (float) (dGamma[c] / rows);
-    }
-    for (int r = 0; r < n * BN1_OUT_SIZE; r += BN1_CHANNELS) {
+    workers.barrier();
+    if (worker == 0) {
+      // dBeta = sum(dy), dGamma = sum(dy * xHat); dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
       for (int c = 0; c < BN1_CHANNELS; c++) {
-        conv1Grad[r + c] = scale[c] * (bn1Grad[r + c] - meanDy[c] - bn1XHat[r + c] * meanDyXHat[c]);
+        double dBeta = 0;
+        double dGamma = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          dBeta += bn1Partial[w][c];
+          dGamma += bn1Partial[w][BN1_CHANNELS + c];
+        }
+        bn1BetaGrad[c] = (float) dBeta;
+        bn1GammaGrad[c] = (float) dGamma;
+        bn1Scale[c] = bn1Gamma[c] * bn1InvStd[c];
+        bn1MeanDy[c] = (float) (dBeta / rows);
+        bn1MeanDyXHat[c] = (float) (dGamma / rows);
+      }
+    }
+    workers.barrier();
+    for (int r = from * BN1_OUT_SIZE; r < to * BN1_OUT_SIZE; r += BN1_CHANNELS) {
+      for (int c = 0; c < BN1_CHANNELS; c++) {
+        conv1Grad[r + c] = bn1Scale[c] * (bn1Grad[r + c] - bn1MeanDy[c] - bn1XHat[r + c] * bn1MeanDyXHat[c]);
       }
     }
   }
 
   /**
-   * Forward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32).
+   * Forward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}.
    */
-  private void relu1Forward(int n, boolean training) {
-    for (int i = 0; i < n * RELU1_OUT_SIZE; i++) {
+  private void relu1Forward(int worker, int from, int to) {
+    for (int i = from * RELU1_OUT_SIZE; i < to * RELU1_OUT_SIZE; i++) {
       relu1Out[i] = Math.max(bn1Out[i], 0);
     }
   }
 
   /**
-   * Backward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32): reads {@code relu1Grad}, writes parameter gradients and {@code bn1Grad}.
+   * Backward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code relu1Grad}, writes parameter gradients and {@code bn1Grad}.
    */
-  private void relu1Backward(int n, boolean fromLogits) {
+  private void relu1Backward(int worker, int from, int to) {
     // keep dy where y > 0, branch-free (y >= 0, and bits(y) - 1 is negative only for y == 0)
-    for (int i = 0; i < n * RELU1_OUT_SIZE; i++) {
+    for (int i = from * RELU1_OUT_SIZE; i < to * RELU1_OUT_SIZE; i++) {
       int keep = ~((Float.floatToRawIntBits(relu1Out[i]) - 1) >> 31);
       bn1Grad[i] = Float.intBitsToFloat(Float.floatToRawIntBits(relu1Grad[i]) & keep);
     }
   }
 
   /**
-   * Forward pass of pool1: MaxPooling2D, (None, 26, 26, 32) -> (None, 13, 13, 32).
+   * Forward pass of pool1: MaxPooling2D, (None, 26, 26, 32) -> (None, 13, 13, 32), samples {@code [from, to)}.
    */
-  private void pool1Forward(int n, boolean training) {
-    for (int b = 0; b < n; b++) {
+  private void pool1Forward(int worker, int from, int to) {
+    for (int b = from; b < to; b++) {
       for (int oh = 0; oh < POOL1_OUT_H; oh++) {
         for (int ow = 0; ow < POOL1_OUT_W; ow++) {
           int o = ((b * POOL1_OUT_H + oh) * POOL1_OUT_W + ow) * POOL1_CHANNELS;
@@ -960,21 +1096,21 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Backward pass of pool1: MaxPooling2D, (None, 26, 26, 32) -> (None, 13, 13, 32): reads {@code pool1Grad}, writes parameter gradients and {@code relu1Grad}.
+   * Backward pass of pool1: MaxPooling2D, (None, 26, 26, 32) -> (None, 13, 13, 32), samples {@code [from, to)}: reads {@code pool1Grad}, writes parameter gradients and {@code relu1Grad}.
    */
-  private void pool1Backward(int n, boolean fromLogits) {
-    Arrays.fill(relu1Grad, 0, n * POOL1_IN_SIZE, 0);
-    for (int o = 0; o < n * POOL1_OUT_SIZE; o++) {
+  private void pool1Backward(int worker, int from, int to) {
+    Arrays.fill(relu1Grad, from * POOL1_IN_SIZE, to * POOL1_IN_SIZE, 0);
+    for (int o = from * POOL1_OUT_SIZE; o < to * POOL1_OUT_SIZE; o++) {
       relu1Grad[pool1Argmax[o]] += pool1Grad[o];
     }
   }
 
   /**
-   * Forward pass of conv2: Conv2D, (None, 13, 13, 32) -> (None, 11, 11, 64).
+   * Forward pass of conv2: Conv2D, (None, 13, 13, 32) -> (None, 11, 11, 64), samples {@code [from, to)}.
    */
-  private void conv2Forward(int n, boolean training) {
+  private void conv2Forward(int worker, int from, int to) {
     // im2col: one row of CONV2_PATCH values per output pixel
-    for (int b = 0; b < n; b++) {
+    for (int b = from; b < to; b++) {
       for (int oh = 0; oh < CONV2_OUT_H; oh++) {
         for (int ow = 0; ow < CONV2_OUT_W; ow++) {
           int row = ((b * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
@@ -988,8 +1124,9 @@ public final class SequentialModelNetwork implements FloatNetwork {
       }
     }
     // out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
-    Gemm.nn(n * CONV2_OUT_H * CONV2_OUT_W, CONV2_FILTERS, CONV2_PATCH, conv2Cols, 0, conv2Kernel, 0, conv2Out, 0, false);
-    for (int r = 0; r < n * CONV2_OUT_SIZE; r += CONV2_FILTERS) {
+    Gemm.nn((to - from) * CONV2_PIXELS, CONV2_FILTERS, CONV2_PATCH, conv2Cols, from * CONV2_PIXELS * CONV2_PATCH,
+        conv2Kernel, 0, conv2Out, from * CONV2_OUT_SIZE, false);
+    for (int r = from * CONV2_OUT_SIZE; r < to * CONV2_OUT_SIZE; r += CONV2_FILTERS) {
       for (int c = 0; c < CONV2_FILTERS; c++) {
         conv2Out[r + c] += conv2Bias[c];
       }
@@ -997,32 +1134,35 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Backward pass of conv2: Conv2D, (None, 13, 13, 32) -> (None, 11, 11, 64): reads {@code conv2Grad}, writes parameter gradients and {@code pool1Grad}.
+   * Backward pass of conv2: Conv2D, (None, 13, 13, 32) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code conv2Grad}, writes parameter gradients and {@code pool1Grad}.
    */
-  private void conv2Backward(int n, boolean fromLogits) {
-    // kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
-    Gemm.tn(CONV2_PATCH, CONV2_FILTERS, n * CONV2_OUT_H * CONV2_OUT_W, conv2Cols, 0, conv2Grad, 0, conv2KernelGrad, 0, false);
-    double[] total = conv2BiasTotal;
+  private void conv2Backward(int worker, int from, int to) {
+    // this worker's kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
+    Gemm.tn(CONV2_PATCH, CONV2_FILTERS, (to - from) * CONV2_PIXELS, conv2Cols, from * CONV2_PIXELS * CONV2_PATCH,
+        conv2Grad, from * CONV2_OUT_SIZE, conv2KernelGradParts[worker], 0, false);
+    float[] partial = conv2BiasGradParts[worker];
+    double[] total = conv2BiasTotal[worker];
     Arrays.fill(total, 0);
-    for (int block = 0; block < n * CONV2_OUT_SIZE; block += 256 * CONV2_FILTERS) {
-      Arrays.fill(conv2BiasGrad, 0);
-      int end = Math.min(block + 256 * CONV2_FILTERS, n * CONV2_OUT_SIZE);
+    for (int block = from * CONV2_OUT_SIZE; block < to * CONV2_OUT_SIZE; block += 256 * CONV2_FILTERS) {
+      Arrays.fill(partial, 0);
+      int end = Math.min(block + 256 * CONV2_FILTERS, to * CONV2_OUT_SIZE);
       for (int r = block; r < end; r += CONV2_FILTERS) {
         for (int c = 0; c < CONV2_FILTERS; c++) {
-          conv2BiasGrad[c] += conv2Grad[r + c];
+          partial[c] += conv2Grad[r + c];
         }
       }
       for (int c = 0; c < CONV2_FILTERS; c++) {
-        total[c] += conv2BiasGrad[c];
+        total[c] += partial[c];
       }
     }
     for (int c = 0; c < CONV2_FILTERS; c++) {
-      conv2BiasGrad[c] = (float) total[c];
+      partial[c] = (float) total[c];
     }
     // input gradient: colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
-    Gemm.nt(n * CONV2_OUT_H * CONV2_OUT_W, CONV2_PATCH, CONV2_FILTERS, conv2Grad, 0, conv2Kernel, 0, conv2ColsGrad, 0, false);
-    Arrays.fill(pool1Grad, 0, n * CONV2_IN_SIZE, 0);
-    for (int b = 0; b < n; b++) {
+    Gemm.nt((to - from) * CONV2_PIXELS, CONV2_PATCH, CONV2_FILTERS, conv2Grad, from * CONV2_OUT_SIZE, conv2Kernel, 0,
+        conv2ColsGrad, from * CONV2_PIXELS * CONV2_PATCH, false);
+    Arrays.fill(pool1Grad, from * CONV2_IN_SIZE, to * CONV2_IN_SIZE, 0);
+    for (int b = from; b < to; b++) {
       for (int oh = 0; oh < CONV2_OUT_H; oh++) {
         for (int ow = 0; ow < CONV2_OUT_W; ow++) {
           int row = ((b * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
@@ -1046,58 +1186,76 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Forward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64).
+   * Forward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}.
    */
-  private void bn2Forward(int n, boolean training) {
+  private void bn2Forward(int worker, int from, int to) {
     int rows = n * BN2_OUT_SIZE / BN2_CHANNELS;
+    double[] partial = bn2Partial[worker];
+    float[] block = bn2BlockA[worker];
     if (training) {
       // batch mean of each channel
-      Arrays.fill(bn2Mean, 0);
-      for (int block = 0; block < n * BN2_OUT_SIZE; block += 256 * BN2_CHANNELS) {
-        Arrays.fill(bn2SumA, 0);
-        int end = Math.min(block + 256 * BN2_CHANNELS, n * BN2_OUT_SIZE);
-        for (int r = block; r < end; r += BN2_CHANNELS) {
+      Arrays.fill(partial, 0);
+      for (int start = from * BN2_OUT_SIZE; start < to * BN2_OUT_SIZE; start += 256 * BN2_CHANNELS) {
+        Arrays.fill(block, 0);
+        int end = Math.min(start + 256 * BN2_CHANNELS, to * BN2_OUT_SIZE);
+        for (int r = start; r < end; r += BN2_CHANNELS) {
           for (int c = 0; c < BN2_CHANNELS; c++) {
-            bn2SumA[c] += conv2Out[r + c];
+            block[c] += conv2Out[r + c];
           }
         }
         for (int c = 0; c < BN2_CHANNELS; c++) {
-          bn2Mean[c] += bn2SumA[c];
+          partial[c] += block[c];
         }
       }
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        bn2Mean[c] /= rows;
-        bn2MeanT[c] = (float) bn2Mean[c];
+      workers.barrier();
+      if (worker == 0) {
+        for (int c = 0; c < BN2_CHANNELS; c++) {
+          double sum = 0;
+          for (int w = 0; w < workers.active(); w++) {
+            sum += bn2Partial[w][c];
+          }
+          bn2Mean[c] = sum / rows;
+          bn2MeanT[c] = (float) bn2Mean[c];
+        }
       }
+      workers.barrier();
       // biased variance of each channel (as Keras), from the deviations
-      Arrays.fill(bn2Variance, 0);
-      for (int block = 0; block < n * BN2_OUT_SIZE; block += 256 * BN2_CHANNELS) {
-        Arrays.fill(bn2SumA, 0);
-        int end = Math.min(block + 256 * BN2_CHANNELS, n * BN2_OUT_SIZE);
-        for (int r = block; r < end; r += BN2_CHANNELS) {
+      Arrays.fill(partial, 0);
+      for (int start = from * BN2_OUT_SIZE; start < to * BN2_OUT_SIZE; start += 256 * BN2_CHANNELS) {
+        Arrays.fill(block, 0);
+        int end = Math.min(start + 256 * BN2_CHANNELS, to * BN2_OUT_SIZE);
+        for (int r = start; r < end; r += BN2_CHANNELS) {
           for (int c = 0; c < BN2_CHANNELS; c++) {
             float d = conv2Out[r + c] - bn2MeanT[c];
-            bn2SumA[c] += d * d;
+            block[c] += d * d;
           }
         }
         for (int c = 0; c < BN2_CHANNELS; c++) {
-          bn2Variance[c] += bn2SumA[c];
+          partial[c] += block[c];
         }
       }
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        double variance = bn2Variance[c] / rows;
-        bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + bn2Mean[c] * (1 - 0.99));
-        bn2MovingVariance[c] = (float) (bn2MovingVariance[c] * 0.99 + variance * (1 - 0.99));
-        bn2InvStd[c] = (float) (1 / Math.sqrt(variance + 0.001));
+      workers.barrier();
+      if (worker == 0) {
+        for (int c = 0; c < BN2_CHANNELS; c++) {
+          double sum = 0;
+          for (int w = 0; w < workers.active(); w++) {
+            sum += bn2Partial[w][c];
+          }
+          double variance = sum / rows;
+          bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + bn2Mean[c] * (1 - 0.99));
+          bn2MovingVariance[c] = (float) (bn2MovingVariance[c] * 0.99 + variance * (1 - 0.99));
+          bn2InvStd[c] = (float) (1 / Math.sqrt(variance + 0.001));
+        }
       }
-    } else {
+    } else if (worker == 0) {
       for (int c = 0; c < BN2_CHANNELS; c++) {
         bn2MeanT[c] = bn2MovingMean[c];
         bn2InvStd[c] = (float) (1 / Math.sqrt(bn2MovingVariance[c] + 0.001));
       }
     }
+    workers.barrier();
     // y = gamma * xHat + beta, xHat = (x - mean) / sqrt(variance + epsilon)
-    for (int r = 0; r < n * BN2_OUT_SIZE; r += BN2_CHANNELS) {
+    for (int r = from * BN2_OUT_SIZE; r < to * BN2_OUT_SIZE; r += BN2_CHANNELS) {
       for (int c = 0; c < BN2_CHANNELS; c++) {
         float xHat = (conv2Out[r + c] - bn2MeanT[c]) * bn2InvStd[c];
         bn2XHat[r + c] = xHat;
@@ -1107,75 +1265,80 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Backward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64): reads {@code bn2Grad}, writes parameter gradients and {@code conv2Grad}.
+   * Backward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code bn2Grad}, writes parameter gradients and {@code conv2Grad}.
    */
-  private void bn2Backward(int n, boolean fromLogits) {
+  private void bn2Backward(int worker, int from, int to) {
     int rows = n * BN2_OUT_SIZE / BN2_CHANNELS;
-    // dBeta = sum(dy), dGamma = sum(dy * xHat), in double (Mean and Variance are free now)
-    double[] dBeta = bn2Mean;
-    double[] dGamma = bn2Variance;
-    Arrays.fill(dBeta, 0);
-    Arrays.fill(dGamma, 0);
-    for (int block = 0; block < n * BN2_OUT_SIZE; block += 256 * BN2_CHANNELS) {
-      Arrays.fill(bn2SumA, 0);
-      Arrays.fill(bn2SumB, 0);
-      int end = Math.min(block + 256 * BN2_CHANNELS, n * BN2_OUT_SIZE);
-      for (int r = block; r < end; r += BN2_CHANNELS) {
+    // this worker's sum(dy) and sum(dy * xHat) per channel
+    double[] partial = bn2Partial[worker];
+    float[] blockA = bn2BlockA[worker];
+    float[] blockB = bn2BlockB[worker];
+    Arrays.fill(partial, 0);
+    for (int start = from * BN2_OUT_SIZE; start < to * BN2_OUT_SIZE; start += 256 * BN2_CHANNELS) {
+      Arrays.fill(blockA, 0);
+      Arrays.fill(blockB, 0);
+      int end = Math.min(start + 256 * BN2_CHANNELS, to * BN2_OUT_SIZE);
+      for (int r = start; r < end; r += BN2_CHANNELS) {
         for (int c = 0; c < BN2_CHANNELS; c++) {
-          bn2SumA[c] += bn2Grad[r + c];
-          bn2SumB[c] += bn2Grad[r + c] * bn2XHat[r + c];
+          blockA[c] += bn2Grad[r + c];
+          blockB[c] += bn2Grad[r + c] * bn2XHat[r + c];
         }
       }
       for (int c = 0; c < BN2_CHANNELS; c++) {
-        dBeta[c] += bn2SumA[c];
-        dGamma[c] += bn2SumB[c];
+        partial[c] += blockA[c];
+        partial[BN2_CHANNELS + c] += blockB[c];
       }
     }
-    for (int c = 0; c < BN2_CHANNELS; c++) {
-      bn2BetaGrad[c] = (float) dBeta[c];
-      bn2GammaGrad[c] = (float) dGamma[c];
-    }
-    // dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
-    float[] scale = bn2SumA;
-    float[] meanDy = bn2SumB;
-    float[] meanDyXHat = bn2MeanT;
-    for (int c = 0; c < BN2_CHANNELS; c++) {
-      scale[c] = bn2Gamma[c] * bn2InvStd[c];
-      meanDy[c] = (float) (dBeta[c] / rows);
-      meanDyXHat[c] = (float) (dGamma[c] / rows);
-    }
-    for (int r = 0; r < n * BN2_OUT_SIZE; r += BN2_CHANNELS) {
+    workers.barrier();
+    if (worker == 0) {
+      // dBeta = sum(dy), dGamma = sum(dy * xHat); dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
       for (int c = 0; c < BN2_CHANNELS; c++) {
-        conv2Grad[r + c] = scale[c] * (bn2Grad[r + c] - meanDy[c] - bn2XHat[r + c] * meanDyXHat[c]);
+        double dBeta = 0;
+        double dGamma = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          dBeta += bn2Partial[w][c];
+          dGamma += bn2Partial[w][BN2_CHANNELS + c];
+        }
+        bn2BetaGrad[c] = (float) dBeta;
+        bn2GammaGrad[c] = (float) dGamma;
+        bn2Scale[c] = bn2Gamma[c] * bn2InvStd[c];
+        bn2MeanDy[c] = (float) (dBeta / rows);
+        bn2MeanDyXHat[c] = (float) (dGamma / rows);
+      }
+    }
+    workers.barrier();
+    for (int r = from * BN2_OUT_SIZE; r < to * BN2_OUT_SIZE; r += BN2_CHANNELS) {
+      for (int c = 0; c < BN2_CHANNELS; c++) {
+        conv2Grad[r + c] = bn2Scale[c] * (bn2Grad[r + c] - bn2MeanDy[c] - bn2XHat[r + c] * bn2MeanDyXHat[c]);
       }
     }
   }
 
   /**
-   * Forward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64).
+   * Forward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}.
    */
-  private void relu2Forward(int n, boolean training) {
-    for (int i = 0; i < n * RELU2_OUT_SIZE; i++) {
+  private void relu2Forward(int worker, int from, int to) {
+    for (int i = from * RELU2_OUT_SIZE; i < to * RELU2_OUT_SIZE; i++) {
       relu2Out[i] = Math.max(bn2Out[i], 0);
     }
   }
 
   /**
-   * Backward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64): reads {@code relu2Grad}, writes parameter gradients and {@code bn2Grad}.
+   * Backward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code relu2Grad}, writes parameter gradients and {@code bn2Grad}.
    */
-  private void relu2Backward(int n, boolean fromLogits) {
+  private void relu2Backward(int worker, int from, int to) {
     // keep dy where y > 0, branch-free (y >= 0, and bits(y) - 1 is negative only for y == 0)
-    for (int i = 0; i < n * RELU2_OUT_SIZE; i++) {
+    for (int i = from * RELU2_OUT_SIZE; i < to * RELU2_OUT_SIZE; i++) {
       int keep = ~((Float.floatToRawIntBits(relu2Out[i]) - 1) >> 31);
       bn2Grad[i] = Float.intBitsToFloat(Float.floatToRawIntBits(relu2Grad[i]) & keep);
     }
   }
 
   /**
-   * Forward pass of pool2: MaxPooling2D, (None, 11, 11, 64) -> (None, 5, 5, 64).
+   * Forward pass of pool2: MaxPooling2D, (None, 11, 11, 64) -> (None, 5, 5, 64), samples {@code [from, to)}.
    */
-  private void pool2Forward(int n, boolean training) {
-    for (int b = 0; b < n; b++) {
+  private void pool2Forward(int worker, int from, int to) {
+    for (int b = from; b < to; b++) {
       for (int oh = 0; oh < POOL2_OUT_H; oh++) {
         for (int ow = 0; ow < POOL2_OUT_W; ow++) {
           int o = ((b * POOL2_OUT_H + oh) * POOL2_OUT_W + ow) * POOL2_CHANNELS;
@@ -1216,41 +1379,42 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Backward pass of pool2: MaxPooling2D, (None, 11, 11, 64) -> (None, 5, 5, 64): reads {@code pool2Grad}, writes parameter gradients and {@code relu2Grad}.
+   * Backward pass of pool2: MaxPooling2D, (None, 11, 11, 64) -> (None, 5, 5, 64), samples {@code [from, to)}: reads {@code pool2Grad}, writes parameter gradients and {@code relu2Grad}.
    */
-  private void pool2Backward(int n, boolean fromLogits) {
-    Arrays.fill(relu2Grad, 0, n * POOL2_IN_SIZE, 0);
-    for (int o = 0; o < n * POOL2_OUT_SIZE; o++) {
+  private void pool2Backward(int worker, int from, int to) {
+    Arrays.fill(relu2Grad, from * POOL2_IN_SIZE, to * POOL2_IN_SIZE, 0);
+    for (int o = from * POOL2_OUT_SIZE; o < to * POOL2_OUT_SIZE; o++) {
       relu2Grad[pool2Argmax[o]] += pool2Grad[o];
     }
   }
 
   /**
-   * Forward pass of flat: Flatten, (None, 5, 5, 64) -> (None, 1600).
+   * Forward pass of flat: Flatten, (None, 5, 5, 64) -> (None, 1600), samples {@code [from, to)}.
    */
-  private void flatForward(int n, boolean training) {
-    System.arraycopy(pool2Out, 0, flatOut, 0, n * FLAT_OUT_SIZE);
+  private void flatForward(int worker, int from, int to) {
+    System.arraycopy(pool2Out, from * FLAT_OUT_SIZE, flatOut, from * FLAT_OUT_SIZE, (to - from) * FLAT_OUT_SIZE);
   }
 
   /**
-   * Backward pass of flat: Flatten, (None, 5, 5, 64) -> (None, 1600): reads {@code flatGrad}, writes parameter gradients and {@code pool2Grad}.
+   * Backward pass of flat: Flatten, (None, 5, 5, 64) -> (None, 1600), samples {@code [from, to)}: reads {@code flatGrad}, writes parameter gradients and {@code pool2Grad}.
    */
-  private void flatBackward(int n, boolean fromLogits) {
-    System.arraycopy(flatGrad, 0, pool2Grad, 0, n * FLAT_OUT_SIZE);
+  private void flatBackward(int worker, int from, int to) {
+    System.arraycopy(flatGrad, from * FLAT_OUT_SIZE, pool2Grad, from * FLAT_OUT_SIZE, (to - from) * FLAT_OUT_SIZE);
   }
 
   /**
-   * Forward pass of out: Dense, (None, 1600) -> (None, 10).
+   * Forward pass of out: Dense, (None, 1600) -> (None, 10), samples {@code [from, to)}.
    */
-  private void outForward(int n, boolean training) {
-    Gemm.nn(n, OUT_UNITS, OUT_IN_SIZE, flatOut, 0, outKernel, 0, outLogits, 0, false);
-    for (int r = 0; r < n * OUT_OUT_SIZE; r += OUT_UNITS) {
+  private void outForward(int worker, int from, int to) {
+    Gemm.nn(to - from, OUT_UNITS, OUT_IN_SIZE, flatOut, from * OUT_IN_SIZE, outKernel, 0, outLogits,
+        from * OUT_OUT_SIZE, false);
+    for (int r = from * OUT_OUT_SIZE; r < to * OUT_OUT_SIZE; r += OUT_UNITS) {
       for (int c = 0; c < OUT_UNITS; c++) {
         outLogits[r + c] += outBias[c];
       }
     }
     // softmax over each row of OUT_UNITS, shifted by the row's maximum for stability
-    for (int r = 0; r < n * OUT_OUT_SIZE; r += OUT_UNITS) {
+    for (int r = from * OUT_OUT_SIZE; r < to * OUT_OUT_SIZE; r += OUT_UNITS) {
       float max = Float.NEGATIVE_INFINITY;
       for (int j = r; j < r + OUT_UNITS; j++) {
         max = Math.max(max, outLogits[j]);
@@ -1267,13 +1431,13 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Backward pass of out: Dense, (None, 1600) -> (None, 10): reads {@code outGrad}, writes parameter gradients and {@code flatGrad}.
+   * Backward pass of out: Dense, (None, 1600) -> (None, 10), samples {@code [from, to)}: reads {@code outGrad}, writes parameter gradients and {@code flatGrad}.
    */
-  private void outBackward(int n, boolean fromLogits) {
+  private void outBackward(int worker, int from, int to) {
     // through the softmax, unless the caller gave the gradient w.r.t. the logits
     if (!fromLogits) {
       // softmax: dx = y * (dy - sum(dy * y)) on each row of OUT_UNITS
-      for (int r = 0; r < n * OUT_OUT_SIZE; r += OUT_UNITS) {
+      for (int r = from * OUT_OUT_SIZE; r < to * OUT_OUT_SIZE; r += OUT_UNITS) {
         double dot = 0;
         for (int j = r; j < r + OUT_UNITS; j++) {
           dot += outGrad[j] * outOut[j];
@@ -1283,26 +1447,29 @@ public final class SequentialModelNetwork implements FloatNetwork {
         }
       }
     }
-    // kernel gradient: in^T[IN_SIZE, n] x grad[n, UNITS]
-    Gemm.tn(OUT_IN_SIZE, OUT_UNITS, n, flatOut, 0, outGrad, 0, outKernelGrad, 0, false);
-    double[] total = outBiasTotal;
+    // this worker's kernel gradient: in^T[IN_SIZE, rows] x grad[rows, UNITS]
+    Gemm.tn(OUT_IN_SIZE, OUT_UNITS, to - from, flatOut, from * OUT_IN_SIZE, outGrad, from * OUT_OUT_SIZE,
+        outKernelGradParts[worker], 0, false);
+    float[] partial = outBiasGradParts[worker];
+    double[] total = outBiasTotal[worker];
     Arrays.fill(total, 0);
-    for (int block = 0; block < n * OUT_OUT_SIZE; block += 256 * OUT_UNITS) {
-      Arrays.fill(outBiasGrad, 0);
-      int end = Math.min(block + 256 * OUT_UNITS, n * OUT_OUT_SIZE);
+    for (int block = from * OUT_OUT_SIZE; block < to * OUT_OUT_SIZE; block += 256 * OUT_UNITS) {
+      Arrays.fill(partial, 0);
+      int end = Math.min(block + 256 * OUT_UNITS, to * OUT_OUT_SIZE);
       for (int r = block; r < end; r += OUT_UNITS) {
         for (int c = 0; c < OUT_UNITS; c++) {
-          outBiasGrad[c] += outGrad[r + c];
+          partial[c] += outGrad[r + c];
         }
       }
       for (int c = 0; c < OUT_UNITS; c++) {
-        total[c] += outBiasGrad[c];
+        total[c] += partial[c];
       }
     }
     for (int c = 0; c < OUT_UNITS; c++) {
-      outBiasGrad[c] = (float) total[c];
+      partial[c] = (float) total[c];
     }
-    // input gradient: grad[n, UNITS] x kernel^T[UNITS, IN_SIZE]
-    Gemm.nt(n, OUT_IN_SIZE, OUT_UNITS, outGrad, 0, outKernel, 0, flatGrad, 0, false);
+    // input gradient: grad[rows, UNITS] x kernel^T[UNITS, IN_SIZE]
+    Gemm.nt(to - from, OUT_IN_SIZE, OUT_UNITS, outGrad, from * OUT_OUT_SIZE, outKernel, 0, flatGrad,
+        from * OUT_IN_SIZE, false);
   }
 }

@@ -32,18 +32,13 @@ final class ActivationEmitter extends LayerEmitter {
 
   @Override
   CodeBlock backward() {
-    CodeBlock.Builder b = CodeBlock.builder();
     CodeBlock act = activationBackward(spec.function(), out(), grad(), inGrad, row());
     CodeBlock body = keepsLogits()
         ? CodeBlock.builder().beginControlFlow("if (fromLogits)")
-            .add(code("System.arraycopy({grad}, 0, {inGrad}, 0, n * {P}_OUT_SIZE);\n"))
+            .add(code("System.arraycopy({grad}, from * {P}_OUT_SIZE, {inGrad}, from * {P}_OUT_SIZE,"
+                + " (to - from) * {P}_OUT_SIZE);\n"))
             .nextControlFlow("else").add(act).endControlFlow().build()
         : act;
-    if (readsModelInput) {
-      b.beginControlFlow("if (inputGradientWanted)").add(body).endControlFlow();
-    } else {
-      b.add(body);
-    }
-    return b.build();
+    return inputGradient(body);
   }
 }

@@ -33,9 +33,10 @@ final class BatchNormEmitter extends LayerEmitter {
   @Override
   List<Param> params() {
     List<Integer> shape = List.of(channels());
+    // worker 0 writes the gamma and beta gradients whole, after the workers' sums meet
     return list(
-        new Param(name() + "Gamma", name() + ".gamma", shape, true, Init.ONES, 0, 0),
-        new Param(name() + "Beta", name() + ".beta", shape, true, Init.ZEROS, 0, 0),
+        new Param(name() + "Gamma", name() + ".gamma", shape, true, Init.ONES, 0, 0).whole(),
+        new Param(name() + "Beta", name() + ".beta", shape, true, Init.ZEROS, 0, 0).whole(),
         new Param(name() + "MovingMean", name() + ".moving_mean", shape, false, Init.ZEROS, 0, 0),
         new Param(name() + "MovingVariance", name() + ".moving_variance", shape, false, Init.ONES, 0, 0));
   }
@@ -44,13 +45,17 @@ final class BatchNormEmitter extends LayerEmitter {
   List<Buffer> buffers() {
     String c = prefix() + "_CHANNELS";
     return List.of(
-        new Buffer(name() + "XHat", prefix() + "_OUT_SIZE", true, "elem"),
-        new Buffer(name() + "Mean", c, false, "double"),
-        new Buffer(name() + "Variance", c, false, "double"),
-        new Buffer(name() + "MeanT", c, false, "elem"),
-        new Buffer(name() + "InvStd", c, false, "elem"),
-        new Buffer(name() + "SumA", c, false, "elem"),
-        new Buffer(name() + "SumB", c, false, "elem"));
+        new Buffer(name() + "XHat", prefix() + "_OUT_SIZE", Scope.BATCH, "elem"),
+        new Buffer(name() + "Mean", c, Scope.FIXED, "double"),
+        new Buffer(name() + "Variance", c, Scope.FIXED, "double"),
+        new Buffer(name() + "MeanT", c, Scope.FIXED, "elem"),
+        new Buffer(name() + "InvStd", c, Scope.FIXED, "elem"),
+        new Buffer(name() + "Scale", c, Scope.FIXED, "elem"),
+        new Buffer(name() + "MeanDy", c, Scope.FIXED, "elem"),
+        new Buffer(name() + "MeanDyXHat", c, Scope.FIXED, "elem"),
+        new Buffer(name() + "Partial", "2 * " + c, Scope.WORKER, "double"),
+        new Buffer(name() + "BlockA", c, Scope.WORKER, "elem"),
+        new Buffer(name() + "BlockB", c, Scope.WORKER, "elem"));
   }
 
   @Override
@@ -62,62 +67,81 @@ final class BatchNormEmitter extends LayerEmitter {
   }
 
   /*
-   * Channel sums run row by row (contiguous, vectorised) into per-channel sums of the network's number type over
-   * blocks of 256 rows, which are then added up in double: fast, and as accurate as summing in double.
+   * Each worker sums its own rows: row by row (contiguous, vectorised) into sums of the network's number type over
+   * blocks of 256 rows, added up in double into its partial sums; at a barrier, worker 0 adds the workers' partial
+   * sums in worker order (deterministic), and at the next barrier everyone reads the result.
    */
 
   @Override
   CodeBlock forward() {
     return code("""
         int rows = n * {P}_OUT_SIZE / {P}_CHANNELS;
+        double[] partial = {name}Partial[worker];
+        {T}[] block = {name}BlockA[worker];
         if (training) {
           // batch mean of each channel
-          {Arrays}.fill({name}Mean, 0);
-          for (int block = 0; block < n * {P}_OUT_SIZE; block += 256 * {P}_CHANNELS) {
-            {Arrays}.fill({name}SumA, 0);
-            int end = Math.min(block + 256 * {P}_CHANNELS, n * {P}_OUT_SIZE);
-            for (int r = block; r < end; r += {P}_CHANNELS) {
+          {Arrays}.fill(partial, 0);
+          for (int start = from * {P}_OUT_SIZE; start < to * {P}_OUT_SIZE; start += 256 * {P}_CHANNELS) {
+            {Arrays}.fill(block, 0);
+            int end = Math.min(start + 256 * {P}_CHANNELS, to * {P}_OUT_SIZE);
+            for (int r = start; r < end; r += {P}_CHANNELS) {
               for (int c = 0; c < {P}_CHANNELS; c++) {
-                {name}SumA[c] += {in}[r + c];
+                block[c] += {in}[r + c];
               }
             }
             for (int c = 0; c < {P}_CHANNELS; c++) {
-              {name}Mean[c] += {name}SumA[c];
+              partial[c] += block[c];
             }
           }
-          for (int c = 0; c < {P}_CHANNELS; c++) {
-            {name}Mean[c] /= rows;
-            {name}MeanT[c] = ({T}) {name}Mean[c];
+          workers.barrier();
+          if (worker == 0) {
+            for (int c = 0; c < {P}_CHANNELS; c++) {
+              double sum = 0;
+              for (int w = 0; w < workers.active(); w++) {
+                sum += {name}Partial[w][c];
+              }
+              {name}Mean[c] = sum / rows;
+              {name}MeanT[c] = ({T}) {name}Mean[c];
+            }
           }
+          workers.barrier();
           // biased variance of each channel (as Keras), from the deviations
-          {Arrays}.fill({name}Variance, 0);
-          for (int block = 0; block < n * {P}_OUT_SIZE; block += 256 * {P}_CHANNELS) {
-            {Arrays}.fill({name}SumA, 0);
-            int end = Math.min(block + 256 * {P}_CHANNELS, n * {P}_OUT_SIZE);
-            for (int r = block; r < end; r += {P}_CHANNELS) {
+          {Arrays}.fill(partial, 0);
+          for (int start = from * {P}_OUT_SIZE; start < to * {P}_OUT_SIZE; start += 256 * {P}_CHANNELS) {
+            {Arrays}.fill(block, 0);
+            int end = Math.min(start + 256 * {P}_CHANNELS, to * {P}_OUT_SIZE);
+            for (int r = start; r < end; r += {P}_CHANNELS) {
               for (int c = 0; c < {P}_CHANNELS; c++) {
                 {T} d = {in}[r + c] - {name}MeanT[c];
-                {name}SumA[c] += d * d;
+                block[c] += d * d;
               }
             }
             for (int c = 0; c < {P}_CHANNELS; c++) {
-              {name}Variance[c] += {name}SumA[c];
+              partial[c] += block[c];
             }
           }
-          for (int c = 0; c < {P}_CHANNELS; c++) {
-            double variance = {name}Variance[c] / rows;
-            {name}MovingMean[c] = ({T}) ({name}MovingMean[c] * {momentum} + {name}Mean[c] * (1 - {momentum}));
-            {name}MovingVariance[c] = ({T}) ({name}MovingVariance[c] * {momentum} + variance * (1 - {momentum}));
-            {name}InvStd[c] = ({T}) (1 / Math.sqrt(variance + {epsilon}));
+          workers.barrier();
+          if (worker == 0) {
+            for (int c = 0; c < {P}_CHANNELS; c++) {
+              double sum = 0;
+              for (int w = 0; w < workers.active(); w++) {
+                sum += {name}Partial[w][c];
+              }
+              double variance = sum / rows;
+              {name}MovingMean[c] = ({T}) ({name}MovingMean[c] * {momentum} + {name}Mean[c] * (1 - {momentum}));
+              {name}MovingVariance[c] = ({T}) ({name}MovingVariance[c] * {momentum} + variance * (1 - {momentum}));
+              {name}InvStd[c] = ({T}) (1 / Math.sqrt(variance + {epsilon}));
+            }
           }
-        } else {
+        } else if (worker == 0) {
           for (int c = 0; c < {P}_CHANNELS; c++) {
             {name}MeanT[c] = {name}MovingMean[c];
             {name}InvStd[c] = ({T}) (1 / Math.sqrt({name}MovingVariance[c] + {epsilon}));
           }
         }
+        workers.barrier();
         // y = gamma * xHat + beta, xHat = (x - mean) / sqrt(variance + epsilon)
-        for (int r = 0; r < n * {P}_OUT_SIZE; r += {P}_CHANNELS) {
+        for (int r = from * {P}_OUT_SIZE; r < to * {P}_OUT_SIZE; r += {P}_CHANNELS) {
           for (int c = 0; c < {P}_CHANNELS; c++) {
             {T} xHat = ({in}[r + c] - {name}MeanT[c]) * {name}InvStd[c];
             {name}XHat[r + c] = xHat;
@@ -132,52 +156,52 @@ final class BatchNormEmitter extends LayerEmitter {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add(code("""
         int rows = n * {P}_OUT_SIZE / {P}_CHANNELS;
-        // dBeta = sum(dy), dGamma = sum(dy * xHat), in double (Mean and Variance are free now)
-        double[] dBeta = {name}Mean;
-        double[] dGamma = {name}Variance;
-        {Arrays}.fill(dBeta, 0);
-        {Arrays}.fill(dGamma, 0);
-        for (int block = 0; block < n * {P}_OUT_SIZE; block += 256 * {P}_CHANNELS) {
-          {Arrays}.fill({name}SumA, 0);
-          {Arrays}.fill({name}SumB, 0);
-          int end = Math.min(block + 256 * {P}_CHANNELS, n * {P}_OUT_SIZE);
-          for (int r = block; r < end; r += {P}_CHANNELS) {
+        // this worker's sum(dy) and sum(dy * xHat) per channel
+        double[] partial = {name}Partial[worker];
+        {T}[] blockA = {name}BlockA[worker];
+        {T}[] blockB = {name}BlockB[worker];
+        {Arrays}.fill(partial, 0);
+        for (int start = from * {P}_OUT_SIZE; start < to * {P}_OUT_SIZE; start += 256 * {P}_CHANNELS) {
+          {Arrays}.fill(blockA, 0);
+          {Arrays}.fill(blockB, 0);
+          int end = Math.min(start + 256 * {P}_CHANNELS, to * {P}_OUT_SIZE);
+          for (int r = start; r < end; r += {P}_CHANNELS) {
             for (int c = 0; c < {P}_CHANNELS; c++) {
-              {name}SumA[c] += {grad}[r + c];
-              {name}SumB[c] += {grad}[r + c] * {name}XHat[r + c];
+              blockA[c] += {grad}[r + c];
+              blockB[c] += {grad}[r + c] * {name}XHat[r + c];
             }
           }
           for (int c = 0; c < {P}_CHANNELS; c++) {
-            dBeta[c] += {name}SumA[c];
-            dGamma[c] += {name}SumB[c];
+            partial[c] += blockA[c];
+            partial[{P}_CHANNELS + c] += blockB[c];
           }
         }
-        for (int c = 0; c < {P}_CHANNELS; c++) {
-          {name}BetaGrad[c] = ({T}) dBeta[c];
-          {name}GammaGrad[c] = ({T}) dGamma[c];
-        }
-        """));
-    CodeBlock inputGradient = code("""
-        // dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
-        {T}[] scale = {name}SumA;
-        {T}[] meanDy = {name}SumB;
-        {T}[] meanDyXHat = {name}MeanT;
-        for (int c = 0; c < {P}_CHANNELS; c++) {
-          scale[c] = {name}Gamma[c] * {name}InvStd[c];
-          meanDy[c] = ({T}) (dBeta[c] / rows);
-          meanDyXHat[c] = ({T}) (dGamma[c] / rows);
-        }
-        for (int r = 0; r < n * {P}_OUT_SIZE; r += {P}_CHANNELS) {
+        workers.barrier();
+        if (worker == 0) {
+          // dBeta = sum(dy), dGamma = sum(dy * xHat); dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
           for (int c = 0; c < {P}_CHANNELS; c++) {
-            {inGrad}[r + c] = scale[c] * ({grad}[r + c] - meanDy[c] - {name}XHat[r + c] * meanDyXHat[c]);
+            double dBeta = 0;
+            double dGamma = 0;
+            for (int w = 0; w < workers.active(); w++) {
+              dBeta += {name}Partial[w][c];
+              dGamma += {name}Partial[w][{P}_CHANNELS + c];
+            }
+            {name}BetaGrad[c] = ({T}) dBeta;
+            {name}GammaGrad[c] = ({T}) dGamma;
+            {name}Scale[c] = {name}Gamma[c] * {name}InvStd[c];
+            {name}MeanDy[c] = ({T}) (dBeta / rows);
+            {name}MeanDyXHat[c] = ({T}) (dGamma / rows);
           }
         }
-        """);
-    if (readsModelInput) {
-      b.beginControlFlow("if (inputGradientWanted)").add(inputGradient).endControlFlow();
-    } else {
-      b.add(inputGradient);
-    }
+        workers.barrier();
+        """));
+    b.add(inputGradient(code("""
+        for (int r = from * {P}_OUT_SIZE; r < to * {P}_OUT_SIZE; r += {P}_CHANNELS) {
+          for (int c = 0; c < {P}_CHANNELS; c++) {
+            {inGrad}[r + c] = {name}Scale[c] * ({grad}[r + c] - {name}MeanDy[c] - {name}XHat[r + c] * {name}MeanDyXHat[c]);
+          }
+        }
+        """)));
     return b.build();
   }
 }

@@ -5,13 +5,15 @@ import dev.lamina.annotations.Padding;
 import dev.lamina.processor.check.CheckedLayer;
 import dev.lamina.processor.check.Window;
 import dev.lamina.processor.read.LayerSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Conv2D as im2col and one matrix product: each output pixel's receptive field is copied into a row of
  * {@code cols} ({@code KH * KW * IN_C} values, in the kernel's own (kh, kw, c) order), so the convolution is
- * {@code out[pixels, F] = cols[pixels, PATCH] x kernel[PATCH, F]}. Backward is two more products and col2im.
+ * {@code out[pixels, F] = cols[pixels, PATCH] x kernel[PATCH, F]}. Backward is two more products and col2im. Each
+ * worker does its own samples' rows; its kernel gradient is a partial sum, added up after the backward pass.
  */
 final class Conv2DEmitter extends LayerEmitter {
   private final LayerSpec.Conv2D spec;
@@ -41,6 +43,7 @@ final class Conv2DEmitter extends LayerEmitter {
     c.put("PAD_TOP", Window.of(in.get(0), kh, spec.strides().get(0), spec.padding()).padBefore());
     c.put("PAD_LEFT", Window.of(in.get(1), kw, spec.strides().get(1), spec.padding()).padBefore());
     c.put("PATCH", kh * kw * in.get(2));
+    c.put("PIXELS", out.get(0) * out.get(1));
     return c;
   }
 
@@ -62,13 +65,11 @@ final class Conv2DEmitter extends LayerEmitter {
 
   @Override
   List<Buffer> buffers() {
-    List<Buffer> b = new java.util.ArrayList<>(List.of(
-        new Buffer(name() + "Cols", prefix() + "_OUT_H * " + prefix() + "_OUT_W * " + prefix() + "_PATCH", true,
-            "elem"),
-        new Buffer(name() + "ColsGrad", prefix() + "_OUT_H * " + prefix() + "_OUT_W * " + prefix() + "_PATCH", true,
-            "elem")));
+    List<Buffer> b = new ArrayList<>();
+    b.add(new Buffer(name() + "Cols", prefix() + "_PIXELS * " + prefix() + "_PATCH", Scope.BATCH, "elem"));
+    b.add(new Buffer(name() + "ColsGrad", prefix() + "_PIXELS * " + prefix() + "_PATCH", Scope.BATCH, "elem"));
     if (spec.useBias()) {
-      b.add(new Buffer(name() + "BiasTotal", prefix() + "_FILTERS", false, "double"));
+      b.add(new Buffer(name() + "BiasTotal", prefix() + "_FILTERS", Scope.WORKER, "double"));
     }
     return b;
   }
@@ -76,10 +77,10 @@ final class Conv2DEmitter extends LayerEmitter {
   @Override
   CodeBlock forward() {
     CodeBlock.Builder b = CodeBlock.builder();
-    b.add("// im2col: one row of {P}_PATCH values per output pixel\n".replace("{P}", prefix()));
+    b.add(code("// im2col: one row of {P}_PATCH values per output pixel\n"));
     if (spec.padding() == Padding.VALID) {
       b.add(code("""
-          for (int b = 0; b < n; b++) {
+          for (int b = from; b < to; b++) {
             for (int oh = 0; oh < {P}_OUT_H; oh++) {
               for (int ow = 0; ow < {P}_OUT_W; ow++) {
                 int row = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
@@ -95,7 +96,7 @@ final class Conv2DEmitter extends LayerEmitter {
           """));
     } else {
       b.add(code("""
-          for (int b = 0; b < n; b++) {
+          for (int b = from; b < to; b++) {
             for (int oh = 0; oh < {P}_OUT_H; oh++) {
               for (int ow = 0; ow < {P}_OUT_W; ow++) {
                 int row = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
@@ -118,7 +119,8 @@ final class Conv2DEmitter extends LayerEmitter {
     }
     b.add(code("""
         // out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
-        {Gemm}.nn(n * {P}_OUT_H * {P}_OUT_W, {P}_FILTERS, {P}_PATCH, {name}Cols, 0, {name}Kernel, 0, {out}, 0, false);
+        {Gemm}.nn((to - from) * {P}_PIXELS, {P}_FILTERS, {P}_PATCH, {name}Cols, from * {P}_PIXELS * {P}_PATCH,
+            {name}Kernel, 0, {out}, from * {P}_OUT_SIZE, false);
         """));
     if (spec.useBias()) {
       b.add(addBias(out(), name() + "Bias", prefix() + "_FILTERS"));
@@ -136,17 +138,19 @@ final class Conv2DEmitter extends LayerEmitter {
       b.add(act);
     }
     b.add(code("""
-        // kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
-        {Gemm}.tn({P}_PATCH, {P}_FILTERS, n * {P}_OUT_H * {P}_OUT_W, {name}Cols, 0, {grad}, 0, {name}KernelGrad, 0, false);
+        // this worker's kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
+        {Gemm}.tn({P}_PATCH, {P}_FILTERS, (to - from) * {P}_PIXELS, {name}Cols, from * {P}_PIXELS * {P}_PATCH,
+            {grad}, from * {P}_OUT_SIZE, {name}KernelGradParts[worker], 0, false);
         """));
     if (spec.useBias()) {
-      b.add(biasGradient(grad(), name() + "BiasGrad", prefix() + "_FILTERS"));
+      b.add(biasGradient(grad(), name() + "BiasGradParts", prefix() + "_FILTERS"));
     }
-    CodeBlock inputGradient = code("""
+    b.add(inputGradient(code("""
         // input gradient: colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
-        {Gemm}.nt(n * {P}_OUT_H * {P}_OUT_W, {P}_PATCH, {P}_FILTERS, {grad}, 0, {name}Kernel, 0, {name}ColsGrad, 0, false);
-        {Arrays}.fill({inGrad}, 0, n * {P}_IN_SIZE, 0);
-        for (int b = 0; b < n; b++) {
+        {Gemm}.nt((to - from) * {P}_PIXELS, {P}_PATCH, {P}_FILTERS, {grad}, from * {P}_OUT_SIZE, {name}Kernel, 0,
+            {name}ColsGrad, from * {P}_PIXELS * {P}_PATCH, false);
+        {Arrays}.fill({inGrad}, from * {P}_IN_SIZE, to * {P}_IN_SIZE, 0);
+        for (int b = from; b < to; b++) {
           for (int oh = 0; oh < {P}_OUT_H; oh++) {
             for (int ow = 0; ow < {P}_OUT_W; ow++) {
               int row = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
@@ -167,12 +171,7 @@ final class Conv2DEmitter extends LayerEmitter {
             }
           }
         }
-        """);
-    if (readsModelInput) {
-      b.beginControlFlow("if (inputGradientWanted)").add(inputGradient).endControlFlow();
-    } else {
-      b.add(inputGradient);
-    }
+        """)));
     return b.build();
   }
 }

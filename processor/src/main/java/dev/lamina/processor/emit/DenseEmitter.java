@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Dense: {@code out[n, UNITS] = in[n, IN_SIZE] x kernel[IN_SIZE, UNITS] + bias}, then the activation. */
+/**
+ * Dense: {@code out[n, UNITS] = in[n, IN_SIZE] x kernel[IN_SIZE, UNITS] + bias}, then the activation. Each worker
+ * does its own samples' rows; its kernel gradient is a partial sum, added up after the backward pass.
+ */
 final class DenseEmitter extends LayerEmitter {
   private final LayerSpec.Dense spec;
 
@@ -47,10 +50,10 @@ final class DenseEmitter extends LayerEmitter {
   List<Buffer> buffers() {
     List<Buffer> b = new ArrayList<>();
     if (keepsLogits()) {
-      b.add(new Buffer(name() + "Logits", prefix() + "_OUT_SIZE", true, "elem"));
+      b.add(new Buffer(name() + "Logits", prefix() + "_OUT_SIZE", Scope.BATCH, "elem"));
     }
     if (spec.useBias()) {
-      b.add(new Buffer(name() + "BiasTotal", prefix() + "_UNITS", false, "double"));
+      b.add(new Buffer(name() + "BiasTotal", prefix() + "_UNITS", Scope.WORKER, "double"));
     }
     return b;
   }
@@ -60,7 +63,8 @@ final class DenseEmitter extends LayerEmitter {
     String target = keepsLogits() ? name() + "Logits" : out();
     CodeBlock.Builder b = CodeBlock.builder();
     b.add(code("""
-        {Gemm}.nn(n, {P}_UNITS, {P}_IN_SIZE, {in}, 0, {name}Kernel, 0, {target}, 0, false);
+        {Gemm}.nn(to - from, {P}_UNITS, {P}_IN_SIZE, {in}, from * {P}_IN_SIZE, {name}Kernel, 0, {target},
+            from * {P}_OUT_SIZE, false);
         """, Map.of("target", target)));
     if (spec.useBias()) {
       b.add(addBias(target, name() + "Bias", prefix() + "_UNITS"));
@@ -81,21 +85,18 @@ final class DenseEmitter extends LayerEmitter {
       b.add(act);
     }
     b.add(code("""
-        // kernel gradient: in^T[IN_SIZE, n] x grad[n, UNITS]
-        {Gemm}.tn({P}_IN_SIZE, {P}_UNITS, n, {in}, 0, {grad}, 0, {name}KernelGrad, 0, false);
+        // this worker's kernel gradient: in^T[IN_SIZE, rows] x grad[rows, UNITS]
+        {Gemm}.tn({P}_IN_SIZE, {P}_UNITS, to - from, {in}, from * {P}_IN_SIZE, {grad}, from * {P}_OUT_SIZE,
+            {name}KernelGradParts[worker], 0, false);
         """));
     if (spec.useBias()) {
-      b.add(biasGradient(grad(), name() + "BiasGrad", prefix() + "_UNITS"));
+      b.add(biasGradient(grad(), name() + "BiasGradParts", prefix() + "_UNITS"));
     }
-    CodeBlock inputGradient = code("""
-        // input gradient: grad[n, UNITS] x kernel^T[UNITS, IN_SIZE]
-        {Gemm}.nt(n, {P}_IN_SIZE, {P}_UNITS, {grad}, 0, {name}Kernel, 0, {inGrad}, 0, false);
-        """);
-    if (readsModelInput) {
-      b.beginControlFlow("if (inputGradientWanted)").add(inputGradient).endControlFlow();
-    } else {
-      b.add(inputGradient);
-    }
+    b.add(inputGradient(code("""
+        // input gradient: grad[rows, UNITS] x kernel^T[UNITS, IN_SIZE]
+        {Gemm}.nt(to - from, {P}_IN_SIZE, {P}_UNITS, {grad}, from * {P}_OUT_SIZE, {name}Kernel, 0, {inGrad},
+            from * {P}_IN_SIZE, false);
+        """)));
     return b.build();
   }
 }

@@ -11,14 +11,12 @@ final class FlattenEmitter extends LayerEmitter {
 
   @Override
   CodeBlock forward() {
-    return code("System.arraycopy({in}, 0, {out}, 0, n * {P}_OUT_SIZE);\n");
+    return code("System.arraycopy({in}, from * {P}_OUT_SIZE, {out}, from * {P}_OUT_SIZE, (to - from) * {P}_OUT_SIZE);\n");
   }
 
   @Override
   CodeBlock backward() {
-    CodeBlock copy = code("System.arraycopy({grad}, 0, {inGrad}, 0, n * {P}_OUT_SIZE);\n");
-    return readsModelInput
-        ? CodeBlock.builder().beginControlFlow("if (inputGradientWanted)").add(copy).endControlFlow().build()
-        : copy;
+    return inputGradient(
+        code("System.arraycopy({grad}, from * {P}_OUT_SIZE, {inGrad}, from * {P}_OUT_SIZE, (to - from) * {P}_OUT_SIZE);\n"));
   }
 }

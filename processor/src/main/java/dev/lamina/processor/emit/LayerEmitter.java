@@ -29,7 +29,23 @@ abstract class LayerEmitter {
   }
 
   /** A parameter: its field, its public name ({@code conv1.kernel}), Keras shape, and whether it is trained. */
-  record Param(String field, String key, List<Integer> shape, boolean trainable, Init init, int fanIn, int fanOut) {
+  record Param(
+      String field, String key, List<Integer> shape, boolean trainable, Init init, int fanIn, int fanOut,
+      boolean summedOverWorkers) {
+    Param(String field, String key, List<Integer> shape, boolean trainable, Init init, int fanIn, int fanOut) {
+      this(field, key, shape, trainable, init, fanIn, fanOut, true);
+    }
+
+    /** A parameter whose gradient one worker writes whole (no partial sums to add up). */
+    Param whole() {
+      return new Param(field, key, shape, trainable, init, fanIn, fanOut, false);
+    }
+
+    /** Each worker's partial gradient; {@code [0]} is the gradient itself. */
+    String partsField() {
+      return field + "GradParts";
+    }
+
     int size() {
       int s = 1;
       for (int d : shape) {
@@ -43,12 +59,19 @@ abstract class LayerEmitter {
     }
   }
 
+  /** How a buffer is sized: per sample of the batch capacity, fixed, or fixed and one per worker. */
+  enum Scope {
+    BATCH,
+    FIXED,
+    WORKER
+  }
+
   /**
-   * A buffer allocated once per batch capacity: {@code perSample} elements per sample (an expression of constants),
-   * or a fixed size when {@code perBatch} is false. {@code kind} is "elem" (the network's number type), "int" or
-   * "double".
+   * A buffer: {@code size} elements (an expression of constants) per sample of the batch capacity (allocated once
+   * per capacity), once, or once per worker (a 2-D array). {@code kind} is "elem" (the network's number type), "int"
+   * or "double".
    */
-  record Buffer(String field, String size, boolean perBatch, String kind) {}
+  record Buffer(String field, String size, Scope scope, String kind) {}
 
   final CheckedLayer layer;
   final Precision precision;
@@ -99,10 +122,13 @@ abstract class LayerEmitter {
     return List.of();
   }
 
-  /** Body of {@code private void <name>Forward(int n, boolean training)}. */
+  /**
+   * Body of {@code private void <name>Forward(int worker, int from, int to)}: this worker's samples
+   * {@code [from, to)} of the batch; {@code training}, {@code n} (the whole batch) and {@code workers} are fields.
+   */
   abstract CodeBlock forward();
 
-  /** Body of {@code private void <name>Backward(int n, boolean fromLogits)}. */
+  /** Body of {@code private void <name>Backward(int worker, int from, int to)}; {@code fromLogits} is a field. */
   abstract CodeBlock backward();
 
   /** The values a template may use: {@code {T}}, {@code {P}} (constant prefix), buffers, classes. */
@@ -142,25 +168,25 @@ abstract class LayerEmitter {
   CodeBlock activationForward(ActivationType activation, String src, String dst, String rowLength) {
     Map<String, Object> v = Map.of("src", src, "dst", dst, "row", rowLength);
     return switch (activation) {
-      case LINEAR -> src.equals(dst) ? CodeBlock.of("") : code("System.arraycopy({src}, 0, {dst}, 0, n * {P}_OUT_SIZE);\n", v);
+      case LINEAR -> src.equals(dst) ? CodeBlock.of("") : code("System.arraycopy({src}, from * {P}_OUT_SIZE, {dst}, from * {P}_OUT_SIZE, (to - from) * {P}_OUT_SIZE);\n", v);
       case RELU -> code("""
-          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+          for (int i = from * {P}_OUT_SIZE; i < to * {P}_OUT_SIZE; i++) {
             {dst}[i] = Math.max({src}[i], 0);
           }
           """, v);
       case SIGMOID -> code("""
-          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+          for (int i = from * {P}_OUT_SIZE; i < to * {P}_OUT_SIZE; i++) {
             {dst}[i] = ({T}) (1 / (1 + Math.exp(-{src}[i])));
           }
           """, v);
       case TANH -> code("""
-          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+          for (int i = from * {P}_OUT_SIZE; i < to * {P}_OUT_SIZE; i++) {
             {dst}[i] = ({T}) Math.tanh({src}[i]);
           }
           """, v);
       case SOFTMAX -> code("""
           // softmax over each row of {row}, shifted by the row's maximum for stability
-          for (int r = 0; r < n * {P}_OUT_SIZE; r += {row}) {
+          for (int r = from * {P}_OUT_SIZE; r < to * {P}_OUT_SIZE; r += {row}) {
             {T} max = {Boxed}.NEGATIVE_INFINITY;
             for (int j = r; j < r + {row}; j++) {
               max = Math.max(max, {src}[j]);
@@ -185,27 +211,27 @@ abstract class LayerEmitter {
   CodeBlock activationBackward(ActivationType activation, String y, String g, String dst, String rowLength) {
     Map<String, Object> v = Map.of("y", y, "g", g, "dst", dst, "row", rowLength);
     return switch (activation) {
-      case LINEAR -> g.equals(dst) ? CodeBlock.of("") : code("System.arraycopy({g}, 0, {dst}, 0, n * {P}_OUT_SIZE);\n", v);
+      case LINEAR -> g.equals(dst) ? CodeBlock.of("") : code("System.arraycopy({g}, from * {P}_OUT_SIZE, {dst}, from * {P}_OUT_SIZE, (to - from) * {P}_OUT_SIZE);\n", v);
       case RELU -> code("""
           // keep dy where y > 0, branch-free (y >= 0, and bits(y) - 1 is negative only for y == 0)
-          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+          for (int i = from * {P}_OUT_SIZE; i < to * {P}_OUT_SIZE; i++) {
             {I} keep = ~(({bits}({y}[i]) - 1) >> {shift});
             {dst}[i] = {fromBits}({bits}({g}[i]) & keep);
           }
           """, v);
       case SIGMOID -> code("""
-          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+          for (int i = from * {P}_OUT_SIZE; i < to * {P}_OUT_SIZE; i++) {
             {dst}[i] = {g}[i] * {y}[i] * (1 - {y}[i]);
           }
           """, v);
       case TANH -> code("""
-          for (int i = 0; i < n * {P}_OUT_SIZE; i++) {
+          for (int i = from * {P}_OUT_SIZE; i < to * {P}_OUT_SIZE; i++) {
             {dst}[i] = {g}[i] * (1 - {y}[i] * {y}[i]);
           }
           """, v);
       case SOFTMAX -> code("""
           // softmax: dx = y * (dy - sum(dy * y)) on each row of {row}
-          for (int r = 0; r < n * {P}_OUT_SIZE; r += {row}) {
+          for (int r = from * {P}_OUT_SIZE; r < to * {P}_OUT_SIZE; r += {row}) {
             double dot = 0;
             for (int j = r; j < r + {row}; j++) {
               dot += {g}[j] * {y}[j];
@@ -221,7 +247,7 @@ abstract class LayerEmitter {
   /** Adds {@code bias[c]} to every row of {@code channels} values in {@code buffer}. */
   CodeBlock addBias(String buffer, String bias, String channels) {
     return code("""
-        for (int r = 0; r < n * {P}_OUT_SIZE; r += {ch}) {
+        for (int r = from * {P}_OUT_SIZE; r < to * {P}_OUT_SIZE; r += {ch}) {
           for (int c = 0; c < {ch}; c++) {
             {buf}[r + c] += {bias}[c];
           }
@@ -230,29 +256,37 @@ abstract class LayerEmitter {
   }
 
   /**
-   * {@code biasGrad[c]} = sum over rows of {@code g[r, c]}: row by row (contiguous, vectorised) into the bias
-   * gradient itself, in blocks of 256 rows whose sums are then added up in double ({@code <name>BiasTotal}).
+   * This worker's part of {@code biasGrad[c]} = sum over its rows of {@code g[r, c]}: row by row (contiguous,
+   * vectorised) in blocks of 256 rows whose sums are added up in double, into {@code parts[worker]}.
    */
-  CodeBlock biasGradient(String g, String biasGrad, String channels) {
+  CodeBlock biasGradient(String g, String parts, String channels) {
     return code("""
-        double[] total = {name}BiasTotal;
+        {T}[] partial = {parts}[worker];
+        double[] total = {name}BiasTotal[worker];
         {Arrays}.fill(total, 0);
-        for (int block = 0; block < n * {P}_OUT_SIZE; block += 256 * {ch}) {
-          {Arrays}.fill({biasGrad}, 0);
-          int end = Math.min(block + 256 * {ch}, n * {P}_OUT_SIZE);
+        for (int block = from * {P}_OUT_SIZE; block < to * {P}_OUT_SIZE; block += 256 * {ch}) {
+          {Arrays}.fill(partial, 0);
+          int end = Math.min(block + 256 * {ch}, to * {P}_OUT_SIZE);
           for (int r = block; r < end; r += {ch}) {
             for (int c = 0; c < {ch}; c++) {
-              {biasGrad}[c] += {g}[r + c];
+              partial[c] += {g}[r + c];
             }
           }
           for (int c = 0; c < {ch}; c++) {
-            total[c] += {biasGrad}[c];
+            total[c] += partial[c];
           }
         }
         for (int c = 0; c < {ch}; c++) {
-          {biasGrad}[c] = ({T}) total[c];
+          partial[c] = ({T}) total[c];
         }
-        """, Map.of("g", g, "biasGrad", biasGrad, "ch", channels));
+        """, Map.of("g", g, "parts", parts, "ch", channels));
+  }
+
+  /** Guards input-gradient code of a layer reading the model input: that gradient is only computed on request. */
+  CodeBlock inputGradient(CodeBlock code) {
+    return readsModelInput
+        ? CodeBlock.builder().beginControlFlow("if (inputGradientWanted)").add(code).endControlFlow().build()
+        : code;
   }
 
   static List<Param> list(Param... params) {

@@ -40,13 +40,13 @@ final class MaxPool2DEmitter extends LayerEmitter {
 
   @Override
   List<Buffer> buffers() {
-    return List.of(new Buffer(name() + "Argmax", prefix() + "_OUT_SIZE", true, "int"));
+    return List.of(new Buffer(name() + "Argmax", prefix() + "_OUT_SIZE", Scope.BATCH, "int"));
   }
 
   @Override
   CodeBlock forward() {
     return code("""
-        for (int b = 0; b < n; b++) {
+        for (int b = from; b < to; b++) {
           for (int oh = 0; oh < {P}_OUT_H; oh++) {
             for (int ow = 0; ow < {P}_OUT_W; ow++) {
               int o = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_CHANNELS;
@@ -89,14 +89,11 @@ final class MaxPool2DEmitter extends LayerEmitter {
 
   @Override
   CodeBlock backward() {
-    CodeBlock body = code("""
-        {Arrays}.fill({inGrad}, 0, n * {P}_IN_SIZE, 0);
-        for (int o = 0; o < n * {P}_OUT_SIZE; o++) {
+    return inputGradient(code("""
+        {Arrays}.fill({inGrad}, from * {P}_IN_SIZE, to * {P}_IN_SIZE, 0);
+        for (int o = from * {P}_OUT_SIZE; o < to * {P}_OUT_SIZE; o++) {
           {inGrad}[{name}Argmax[o]] += {grad}[o];
         }
-        """);
-    return readsModelInput
-        ? CodeBlock.builder().beginControlFlow("if (inputGradientWanted)").add(body).endControlFlow().build()
-        : body;
+        """));
   }
 }

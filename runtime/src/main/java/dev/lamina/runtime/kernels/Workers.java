@@ -1,0 +1,187 @@
+package dev.lamina.runtime.kernels;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed set of threads that generated networks split each batch across: {@link #run} cuts the samples
+ * {@code [0, n)} into one contiguous chunk per worker (the calling thread is worker 0) and returns when all are done;
+ * inside a run, {@link #barrier()} is where the workers meet (BatchNorm needs the whole batch's statistics). The
+ * split depends only on {@code n} and the worker count, so results are deterministic for a given count.
+ *
+ * <p>Waiting spins briefly, then parks; nothing is allocated per run. OpenBLAS is kept single-threaded: Lamina owns
+ * the threads, so the two never fight over the cores. The worker count is the number of processors, or the system
+ * property {@code lamina.threads}.
+ */
+public final class Workers {
+  /** A generated network's work on the samples {@code [from, to)}, as worker {@code worker}. */
+  public interface Chunk {
+    void run(int worker, int from, int to);
+  }
+
+  private static final int SPINS = 20_000;
+  private static final Workers SHARED = new Workers(Integer.getInteger("lamina.threads",
+      Runtime.getRuntime().availableProcessors()));
+
+  private final int size;
+  private final Thread[] threads;
+  private final AtomicInteger generation = new AtomicInteger();
+  private final AtomicInteger finished = new AtomicInteger();
+  private final AtomicInteger arrived = new AtomicInteger();
+  private volatile int barrierGeneration;
+  private volatile Chunk task;
+  private volatile int samples;
+  private volatile int active;
+  private volatile Thread caller;
+  private volatile Throwable failure;
+
+  /** The workers every generated network uses. */
+  public static Workers shared() {
+    return SHARED;
+  }
+
+  public Workers(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("expected a positive number of threads. Received: " + size);
+    }
+    this.size = size;
+    this.threads = new Thread[size];
+    for (int w = 1; w < size; w++) {
+      int index = w;
+      Thread t = new Thread(() -> loop(index), "lamina-worker-" + w);
+      t.setDaemon(true);
+      threads[w] = t;
+      t.start();
+    }
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** Workers taking part in the current run: {@code min(size, n)}. */
+  public int active() {
+    return active;
+  }
+
+  /** Runs {@code chunk} over {@code [0, n)} split across the workers; rethrows what a worker threw. */
+  public synchronized void run(int n, Chunk chunk) {
+    int workers = Math.max(1, Math.min(size, n));
+    if (workers == 1) {
+      active = 1;
+      chunk.run(0, 0, n);
+      return;
+    }
+    task = chunk;
+    samples = n;
+    active = workers;
+    caller = Thread.currentThread();
+    failure = null;
+    finished.set(0);
+    generation.incrementAndGet();
+    for (int w = 1; w < size; w++) {
+      LockSupport.unpark(threads[w]);
+    }
+    try {
+      chunk.run(0, 0, n / workers);
+    } catch (Throwable e) {
+      failure = e;
+    }
+    int spins = 0;
+    while (finished.get() < size - 1) {
+      if (++spins < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.parkNanos(this, 100_000);
+      }
+    }
+    task = null;
+    Throwable f = failure;
+    if (f instanceof RuntimeException r) {
+      throw r;
+    } else if (f instanceof Error e) {
+      throw e;
+    } else if (f != null) {
+      throw new IllegalStateException(f);
+    }
+  }
+
+  /** Waits until every active worker of the current run has reached this barrier. */
+  public void barrier() {
+    int workers = active;
+    if (workers == 1) {
+      return;
+    }
+    int gen = barrierGeneration;
+    if (arrived.incrementAndGet() == workers) {
+      arrived.set(0);
+      barrierGeneration = gen + 1;
+      return;
+    }
+    int spins = 0;
+    while (barrierGeneration == gen) {
+      if (++spins < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
+      }
+    }
+  }
+
+  /**
+   * Adds the partial sums {@code parts[1..active)} into {@code parts[0]}: worker {@code worker}'s slice of it, so
+   * that all the active workers together do the whole array.
+   */
+  public static void addParts(float[][] parts, int active, int worker) {
+    float[] total = parts[0];
+    int from = (int) ((long) total.length * worker / active);
+    int to = (int) ((long) total.length * (worker + 1) / active);
+    for (int w = 1; w < active; w++) {
+      float[] part = parts[w];
+      for (int i = from; i < to; i++) {
+        total[i] += part[i];
+      }
+    }
+  }
+
+  /** {@link #addParts(float[][], int, int)} in double precision. */
+  public static void addParts(double[][] parts, int active, int worker) {
+    double[] total = parts[0];
+    int from = (int) ((long) total.length * worker / active);
+    int to = (int) ((long) total.length * (worker + 1) / active);
+    for (int w = 1; w < active; w++) {
+      double[] part = parts[w];
+      for (int i = from; i < to; i++) {
+        total[i] += part[i];
+      }
+    }
+  }
+
+  private void loop(int index) {
+    int seen = 0;
+    while (true) {
+      int spins = 0;
+      int g;
+      while ((g = generation.get()) == seen) {
+        if (++spins < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      seen = g;
+      int workers = active;
+      if (index < workers) {
+        int n = samples;
+        try {
+          task.run(index, (int) ((long) n * index / workers), (int) ((long) n * (index + 1) / workers));
+        } catch (Throwable e) {
+          failure = e;
+        }
+      }
+      if (finished.incrementAndGet() == size - 1) {
+        LockSupport.unpark(caller);
+      }
+    }
+  }
+}
