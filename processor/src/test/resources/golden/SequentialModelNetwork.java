@@ -441,41 +441,31 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final double[][] conv1BiasTotal = new double[workers.size()][CONV1_FILTERS];
 
-  private float[] bn1Out = new float[0];
-
-  private float[] bn1Grad = new float[0];
-
-  private float[] bn1XHat = new float[0];
+  private int[] pool1Argmax = new int[0];
 
   private final double[] bn1Mean = new double[BN1_CHANNELS];
 
-  private final double[] bn1Variance = new double[BN1_CHANNELS];
-
   private final float[] bn1MeanT = new float[BN1_CHANNELS];
 
-  private final float[] bn1InvStd = new float[BN1_CHANNELS];
+  private final double[] bn1InvStd = new double[BN1_CHANNELS];
 
   private final float[] bn1Scale = new float[BN1_CHANNELS];
 
-  private final float[] bn1MeanDy = new float[BN1_CHANNELS];
+  private final float[] bn1Alpha = new float[BN1_CHANNELS];
 
-  private final float[] bn1MeanDyXHat = new float[BN1_CHANNELS];
+  private final float[] bn1Beta0 = new float[BN1_CHANNELS];
 
-  private final double[][] bn1Partial = new double[workers.size()][2 * BN1_CHANNELS];
+  private final double[][] bn1Partial = new double[workers.size()][3 * BN1_CHANNELS];
 
   private final float[][] bn1BlockA = new float[workers.size()][BN1_CHANNELS];
 
   private final float[][] bn1BlockB = new float[workers.size()][BN1_CHANNELS];
 
-  private float[] relu1Out = new float[0];
-
-  private float[] relu1Grad = new float[0];
+  private final float[][] bn1Offset = new float[workers.size()][BN1_CHANNELS];
 
   private float[] pool1Out = new float[0];
 
   private float[] pool1Grad = new float[0];
-
-  private int[] pool1Argmax = new int[0];
 
   private float[] conv2Out = new float[0];
 
@@ -487,41 +477,31 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final double[][] conv2BiasTotal = new double[workers.size()][CONV2_FILTERS];
 
-  private float[] bn2Out = new float[0];
-
-  private float[] bn2Grad = new float[0];
-
-  private float[] bn2XHat = new float[0];
+  private int[] pool2Argmax = new int[0];
 
   private final double[] bn2Mean = new double[BN2_CHANNELS];
 
-  private final double[] bn2Variance = new double[BN2_CHANNELS];
-
   private final float[] bn2MeanT = new float[BN2_CHANNELS];
 
-  private final float[] bn2InvStd = new float[BN2_CHANNELS];
+  private final double[] bn2InvStd = new double[BN2_CHANNELS];
 
   private final float[] bn2Scale = new float[BN2_CHANNELS];
 
-  private final float[] bn2MeanDy = new float[BN2_CHANNELS];
+  private final float[] bn2Alpha = new float[BN2_CHANNELS];
 
-  private final float[] bn2MeanDyXHat = new float[BN2_CHANNELS];
+  private final float[] bn2Beta0 = new float[BN2_CHANNELS];
 
-  private final double[][] bn2Partial = new double[workers.size()][2 * BN2_CHANNELS];
+  private final double[][] bn2Partial = new double[workers.size()][3 * BN2_CHANNELS];
 
   private final float[][] bn2BlockA = new float[workers.size()][BN2_CHANNELS];
 
   private final float[][] bn2BlockB = new float[workers.size()][BN2_CHANNELS];
 
-  private float[] relu2Out = new float[0];
-
-  private float[] relu2Grad = new float[0];
+  private final float[][] bn2Offset = new float[workers.size()][BN2_CHANNELS];
 
   private float[] pool2Out = new float[0];
 
   private float[] pool2Grad = new float[0];
-
-  private int[] pool2Argmax = new int[0];
 
   private float[] flatOut = new float[0];
 
@@ -685,26 +665,16 @@ public final class SequentialModelNetwork implements FloatNetwork {
     conv1Grad = new float[n * CONV1_OUT_SIZE];
     conv1Cols = new float[n * CONV1_PIXELS * CONV1_PATCH];
     conv1ColsGrad = new float[n * CONV1_PIXELS * CONV1_PATCH];
-    bn1Out = new float[n * BN1_OUT_SIZE];
-    bn1Grad = new float[n * BN1_OUT_SIZE];
-    bn1XHat = new float[n * BN1_OUT_SIZE];
-    relu1Out = new float[n * RELU1_OUT_SIZE];
-    relu1Grad = new float[n * RELU1_OUT_SIZE];
+    pool1Argmax = new int[n * POOL1_OUT_SIZE];
     pool1Out = new float[n * POOL1_OUT_SIZE];
     pool1Grad = new float[n * POOL1_OUT_SIZE];
-    pool1Argmax = new int[n * POOL1_OUT_SIZE];
     conv2Out = new float[n * CONV2_OUT_SIZE];
     conv2Grad = new float[n * CONV2_OUT_SIZE];
     conv2Cols = new float[n * CONV2_PIXELS * CONV2_PATCH];
     conv2ColsGrad = new float[n * CONV2_PIXELS * CONV2_PATCH];
-    bn2Out = new float[n * BN2_OUT_SIZE];
-    bn2Grad = new float[n * BN2_OUT_SIZE];
-    bn2XHat = new float[n * BN2_OUT_SIZE];
-    relu2Out = new float[n * RELU2_OUT_SIZE];
-    relu2Grad = new float[n * RELU2_OUT_SIZE];
+    pool2Argmax = new int[n * POOL2_OUT_SIZE];
     pool2Out = new float[n * POOL2_OUT_SIZE];
     pool2Grad = new float[n * POOL2_OUT_SIZE];
-    pool2Argmax = new int[n * POOL2_OUT_SIZE];
     flatOut = new float[n * FLAT_OUT_SIZE];
     flatGrad = new float[n * FLAT_OUT_SIZE];
     outOut = new float[n * OUT_OUT_SIZE];
@@ -906,159 +876,78 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}.
    */
   private void bn1Forward(int worker, int from, int to) {
-    int rows = n * BN1_OUT_SIZE / BN1_CHANNELS;
-    double[] partial = bn1Partial[worker];
-    float[] block = bn1BlockA[worker];
+    // bn1 (BatchNorm) + relu1 (ReLU) + pool1 (MaxPool2D), one pass over memory
+    int rows = n * BN1_IN_SIZE / BN1_CHANNELS;
     if (training) {
-      // batch mean of each channel
+      // this worker's count, sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy)
+      double[] partial = bn1Partial[worker];
+      float[] k = bn1Offset[worker];
+      float[] sum = bn1BlockA[worker];
+      float[] squares = bn1BlockB[worker];
+      System.arraycopy(conv1Out, from * BN1_IN_SIZE, k, 0, BN1_CHANNELS);
       Arrays.fill(partial, 0);
-      for (int start = from * BN1_OUT_SIZE; start < to * BN1_OUT_SIZE; start += 256 * BN1_CHANNELS) {
-        Arrays.fill(block, 0);
-        int end = Math.min(start + 256 * BN1_CHANNELS, to * BN1_OUT_SIZE);
+      for (int start = from * BN1_IN_SIZE; start < to * BN1_IN_SIZE; start += 256 * BN1_CHANNELS) {
+        Arrays.fill(sum, 0);
+        Arrays.fill(squares, 0);
+        int end = Math.min(start + 256 * BN1_CHANNELS, to * BN1_IN_SIZE);
         for (int r = start; r < end; r += BN1_CHANNELS) {
           for (int c = 0; c < BN1_CHANNELS; c++) {
-            block[c] += conv1Out[r + c];
+            float d = conv1Out[r + c] - k[c];
+            sum[c] += d;
+            squares[c] += d * d;
           }
         }
         for (int c = 0; c < BN1_CHANNELS; c++) {
-          partial[c] += block[c];
+          partial[c] += sum[c];
+          partial[BN1_CHANNELS + c] += squares[c];
         }
+      }
+      for (int c = 0; c < BN1_CHANNELS; c++) {
+        partial[2 * BN1_CHANNELS + c] = k[c];
       }
       workers.barrier();
       if (worker == 0) {
+        // mean and biased variance of the whole batch (Chan et al.: each worker's mean and squared deviations)
         for (int c = 0; c < BN1_CHANNELS; c++) {
-          double sum = 0;
+          double total = 0;
           for (int w = 0; w < workers.active(); w++) {
-            sum += bn1Partial[w][c];
+            double[] p = bn1Partial[w];
+            total += p[c] + Workers.chunkSize(n, w, workers.active()) * (BN1_IN_SIZE / BN1_CHANNELS) * p[2 * BN1_CHANNELS + c];
           }
-          bn1Mean[c] = sum / rows;
-          bn1MeanT[c] = (float) bn1Mean[c];
-        }
-      }
-      workers.barrier();
-      // biased variance of each channel (as Keras), from the deviations
-      Arrays.fill(partial, 0);
-      for (int start = from * BN1_OUT_SIZE; start < to * BN1_OUT_SIZE; start += 256 * BN1_CHANNELS) {
-        Arrays.fill(block, 0);
-        int end = Math.min(start + 256 * BN1_CHANNELS, to * BN1_OUT_SIZE);
-        for (int r = start; r < end; r += BN1_CHANNELS) {
-          for (int c = 0; c < BN1_CHANNELS; c++) {
-            float d = conv1Out[r + c] - bn1MeanT[c];
-            block[c] += d * d;
-          }
-        }
-        for (int c = 0; c < BN1_CHANNELS; c++) {
-          partial[c] += block[c];
-        }
-      }
-      workers.barrier();
-      if (worker == 0) {
-        for (int c = 0; c < BN1_CHANNELS; c++) {
-          double sum = 0;
+          double mean = total / rows;
+          double squared = 0;
           for (int w = 0; w < workers.active(); w++) {
-            sum += bn1Partial[w][c];
+            double[] p = bn1Partial[w];
+            double count = Workers.chunkSize(n, w, workers.active()) * (BN1_IN_SIZE / BN1_CHANNELS);
+            double workerMean = p[2 * BN1_CHANNELS + c] + p[c] / count;
+            squared += p[BN1_CHANNELS + c] - p[c] * p[c] / count + count * (workerMean - mean) * (workerMean - mean);
           }
-          double variance = sum / rows;
-          bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + bn1Mean[c] * (1 - 0.99));
+          double variance = Math.max(squared / rows, 0);
+          bn1Mean[c] = mean;
+          bn1InvStd[c] = 1 / Math.sqrt(variance + 0.001);
+          bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + mean * (1 - 0.99));
           bn1MovingVariance[c] = (float) (bn1MovingVariance[c] * 0.99 + variance * (1 - 0.99));
-          bn1InvStd[c] = (float) (1 / Math.sqrt(variance + 0.001));
         }
       }
     } else if (worker == 0) {
       for (int c = 0; c < BN1_CHANNELS; c++) {
-        bn1MeanT[c] = bn1MovingMean[c];
-        bn1InvStd[c] = (float) (1 / Math.sqrt(bn1MovingVariance[c] + 0.001));
+        bn1Mean[c] = bn1MovingMean[c];
+        bn1InvStd[c] = 1 / Math.sqrt(bn1MovingVariance[c] + 0.001);
       }
     }
-    workers.barrier();
-    // y = gamma * xHat + beta, xHat = (x - mean) / sqrt(variance + epsilon)
-    for (int r = from * BN1_OUT_SIZE; r < to * BN1_OUT_SIZE; r += BN1_CHANNELS) {
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        float xHat = (conv1Out[r + c] - bn1MeanT[c]) * bn1InvStd[c];
-        bn1XHat[r + c] = xHat;
-        bn1Out[r + c] = bn1Gamma[c] * xHat + bn1Beta[c];
-      }
-    }
-  }
-
-  /**
-   * Backward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code bn1Grad}, writes parameter gradients and {@code conv1Grad}.
-   */
-  private void bn1Backward(int worker, int from, int to) {
-    int rows = n * BN1_OUT_SIZE / BN1_CHANNELS;
-    // this worker's sum(dy) and sum(dy * xHat) per channel
-    double[] partial = bn1Partial[worker];
-    float[] blockA = bn1BlockA[worker];
-    float[] blockB = bn1BlockB[worker];
-    Arrays.fill(partial, 0);
-    for (int start = from * BN1_OUT_SIZE; start < to * BN1_OUT_SIZE; start += 256 * BN1_CHANNELS) {
-      Arrays.fill(blockA, 0);
-      Arrays.fill(blockB, 0);
-      int end = Math.min(start + 256 * BN1_CHANNELS, to * BN1_OUT_SIZE);
-      for (int r = start; r < end; r += BN1_CHANNELS) {
-        for (int c = 0; c < BN1_CHANNELS; c++) {
-          blockA[c] += bn1Grad[r + c];
-          blockB[c] += bn1Grad[r + c] * bn1XHat[r + c];
-        }
-      }
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        partial[c] += blockA[c];
-        partial[BN1_CHANNELS + c] += blockB[c];
-      }
-    }
-    workers.barrier();
     if (worker == 0) {
-      // dBeta = sum(dy), dGamma = sum(dy * xHat); dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
+      // y = (x - mean) * scale + beta, scale = gamma * invStd
       for (int c = 0; c < BN1_CHANNELS; c++) {
-        double dBeta = 0;
-        double dGamma = 0;
-        for (int w = 0; w < workers.active(); w++) {
-          dBeta += bn1Partial[w][c];
-          dGamma += bn1Partial[w][BN1_CHANNELS + c];
-        }
-        bn1BetaGrad[c] = (float) dBeta;
-        bn1GammaGrad[c] = (float) dGamma;
-        bn1Scale[c] = bn1Gamma[c] * bn1InvStd[c];
-        bn1MeanDy[c] = (float) (dBeta / rows);
-        bn1MeanDyXHat[c] = (float) (dGamma / rows);
+        bn1MeanT[c] = (float) bn1Mean[c];
+        bn1Scale[c] = (float) (bn1Gamma[c] * bn1InvStd[c]);
       }
     }
     workers.barrier();
-    for (int r = from * BN1_OUT_SIZE; r < to * BN1_OUT_SIZE; r += BN1_CHANNELS) {
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        conv1Grad[r + c] = bn1Scale[c] * (bn1Grad[r + c] - bn1MeanDy[c] - bn1XHat[r + c] * bn1MeanDyXHat[c]);
-      }
-    }
-  }
-
-  /**
-   * Forward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}.
-   */
-  private void relu1Forward(int worker, int from, int to) {
-    for (int i = from * RELU1_OUT_SIZE; i < to * RELU1_OUT_SIZE; i++) {
-      relu1Out[i] = Math.max(bn1Out[i], 0);
-    }
-  }
-
-  /**
-   * Backward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code relu1Grad}, writes parameter gradients and {@code bn1Grad}.
-   */
-  private void relu1Backward(int worker, int from, int to) {
-    // keep dy where y > 0, branch-free (y >= 0, and bits(y) - 1 is negative only for y == 0)
-    for (int i = from * RELU1_OUT_SIZE; i < to * RELU1_OUT_SIZE; i++) {
-      int keep = ~((Float.floatToRawIntBits(relu1Out[i]) - 1) >> 31);
-      bn1Grad[i] = Float.intBitsToFloat(Float.floatToRawIntBits(relu1Grad[i]) & keep);
-    }
-  }
-
-  /**
-   * Forward pass of pool1: MaxPooling2D, (None, 26, 26, 32) -> (None, 13, 13, 32), samples {@code [from, to)}.
-   */
-  private void pool1Forward(int worker, int from, int to) {
+    // normalise, pool (keeping where each maximum came from; ties keep the first), then ReLU the maximum
     for (int b = from; b < to; b++) {
       for (int oh = 0; oh < POOL1_OUT_H; oh++) {
         for (int ow = 0; ow < POOL1_OUT_W; ow++) {
-          int o = ((b * POOL1_OUT_H + oh) * POOL1_OUT_W + ow) * POOL1_CHANNELS;
+          int o = ((b * POOL1_OUT_H + oh) * POOL1_OUT_W + ow) * BN1_CHANNELS;
           boolean first = true;
           for (int ph = 0; ph < POOL1_PH; ph++) {
             int ih = oh * POOL1_SH + ph - POOL1_PAD_TOP;
@@ -1070,25 +959,26 @@ public final class SequentialModelNetwork implements FloatNetwork {
               if (iw < 0 || iw >= POOL1_IN_W) {
                 continue;
               }
-              int i = ((b * POOL1_IN_H + ih) * POOL1_IN_W + iw) * POOL1_CHANNELS;
+              int i = ((b * POOL1_IN_H + ih) * POOL1_IN_W + iw) * BN1_CHANNELS;
               if (first) {
-                // the window's first pixel starts every channel's maximum
-                System.arraycopy(relu1Out, i, pool1Out, o, POOL1_CHANNELS);
-                for (int c = 0; c < POOL1_CHANNELS; c++) {
+                for (int c = 0; c < BN1_CHANNELS; c++) {
+                  pool1Out[o + c] = (conv1Out[i + c] - bn1MeanT[c]) * bn1Scale[c] + bn1Beta[c];
                   pool1Argmax[o + c] = i + c;
                 }
                 first = false;
                 continue;
               }
-              // branch-free: a later pixel wins only if strictly larger (ties keep the first, as Keras)
-              for (int c = 0; c < POOL1_CHANNELS; c++) {
+              for (int c = 0; c < BN1_CHANNELS; c++) {
                 float best = pool1Out[o + c];
-                float v = relu1Out[i + c];
+                float v = (conv1Out[i + c] - bn1MeanT[c]) * bn1Scale[c] + bn1Beta[c];
                 int larger = (int) (Float.floatToRawIntBits(best - v) >> 31);
                 pool1Out[o + c] = Math.max(best, v);
                 pool1Argmax[o + c] = ((i + c) & larger) | (pool1Argmax[o + c] & ~larger);
               }
             }
+          }
+          for (int c = 0; c < BN1_CHANNELS; c++) {
+            pool1Out[o + c] = Math.max(pool1Out[o + c], 0);
           }
         }
       }
@@ -1096,13 +986,95 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Backward pass of pool1: MaxPooling2D, (None, 26, 26, 32) -> (None, 13, 13, 32), samples {@code [from, to)}: reads {@code pool1Grad}, writes parameter gradients and {@code relu1Grad}.
+   * Backward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code bn1Grad}, writes parameter gradients and {@code conv1Grad}.
+   */
+  private void bn1Backward(int worker, int from, int to) {
+    // pool1 and relu1: the gradient reaches only each window's maximum, and only where ReLU was active
+    int rows = n * BN1_IN_SIZE / BN1_CHANNELS;
+    double[] partial = bn1Partial[worker];
+    float[] dBeta = bn1BlockA[worker];
+    float[] dGamma = bn1BlockB[worker];
+    Arrays.fill(partial, 0);
+    for (int start = from * POOL1_OUT_SIZE; start < to * POOL1_OUT_SIZE; start += 256 * BN1_CHANNELS) {
+      Arrays.fill(dBeta, 0);
+      Arrays.fill(dGamma, 0);
+      int end = Math.min(start + 256 * BN1_CHANNELS, to * POOL1_OUT_SIZE);
+      for (int o = start; o < end; o += BN1_CHANNELS) {
+        for (int c = 0; c < BN1_CHANNELS; c++) {
+          // keep dy where the pooled output y > 0 (branch-free, y >= 0)
+          int keep = ~((Float.floatToRawIntBits(pool1Out[o + c]) - 1) >> 31);
+          float dy = Float.intBitsToFloat(Float.floatToRawIntBits(pool1Grad[o + c]) & keep);
+          float xHat = (float) ((conv1Out[pool1Argmax[o + c]] - bn1Mean[c]) * bn1InvStd[c]);
+          dBeta[c] += dy;
+          dGamma[c] += dy * xHat;
+        }
+      }
+      for (int c = 0; c < BN1_CHANNELS; c++) {
+        partial[c] += dBeta[c];
+        partial[BN1_CHANNELS + c] += dGamma[c];
+      }
+    }
+    workers.barrier();
+    if (worker == 0) {
+      // bn1 (BatchNorm): dx = gamma * invStd * (dy - sum(dy) / rows - xHat * sum(dy * xHat) / rows)
+      //   = (x - mean) * alpha + beta0 everywhere, plus gamma * invStd * dy at the maxima
+      for (int c = 0; c < BN1_CHANNELS; c++) {
+        double sumDy = 0;
+        double sumDyXHat = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          sumDy += bn1Partial[w][c];
+          sumDyXHat += bn1Partial[w][BN1_CHANNELS + c];
+        }
+        bn1BetaGrad[c] = (float) sumDy;
+        bn1GammaGrad[c] = (float) sumDyXHat;
+        double scale = bn1Gamma[c] * bn1InvStd[c];
+        double meanDyXHat = sumDyXHat / rows;
+        bn1Scale[c] = (float) scale;
+        bn1Alpha[c] = (float) (-scale * meanDyXHat * bn1InvStd[c]);
+        bn1Beta0[c] = (float) (-scale * (sumDy / rows));
+      }
+    }
+    workers.barrier();
+    for (int r = from * BN1_IN_SIZE; r < to * BN1_IN_SIZE; r += BN1_CHANNELS) {
+      for (int c = 0; c < BN1_CHANNELS; c++) {
+        conv1Grad[r + c] = (conv1Out[r + c] - bn1MeanT[c]) * bn1Alpha[c] + bn1Beta0[c];
+      }
+    }
+    for (int o = from * POOL1_OUT_SIZE; o < to * POOL1_OUT_SIZE; o += BN1_CHANNELS) {
+      for (int c = 0; c < BN1_CHANNELS; c++) {
+        int keep = ~((Float.floatToRawIntBits(pool1Out[o + c]) - 1) >> 31);
+        float dy = Float.intBitsToFloat(Float.floatToRawIntBits(pool1Grad[o + c]) & keep);
+        conv1Grad[pool1Argmax[o + c]] += bn1Scale[c] * dy;
+      }
+    }
+  }
+
+  /**
+   * Forward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}.
+   */
+  private void relu1Forward(int worker, int from, int to) {
+    // fused into bn1Forward: done in the same pass over memory
+  }
+
+  /**
+   * Backward pass of relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code relu1Grad}, writes parameter gradients and {@code null}.
+   */
+  private void relu1Backward(int worker, int from, int to) {
+    // fused into bn1Backward
+  }
+
+  /**
+   * Forward pass of pool1: MaxPooling2D, (None, 26, 26, 32) -> (None, 13, 13, 32), samples {@code [from, to)}.
+   */
+  private void pool1Forward(int worker, int from, int to) {
+    // fused into bn1Forward: done in the same pass over memory
+  }
+
+  /**
+   * Backward pass of pool1: MaxPooling2D, (None, 26, 26, 32) -> (None, 13, 13, 32), samples {@code [from, to)}: reads {@code pool1Grad}, writes parameter gradients and {@code null}.
    */
   private void pool1Backward(int worker, int from, int to) {
-    Arrays.fill(relu1Grad, from * POOL1_IN_SIZE, to * POOL1_IN_SIZE, 0);
-    for (int o = from * POOL1_OUT_SIZE; o < to * POOL1_OUT_SIZE; o++) {
-      relu1Grad[pool1Argmax[o]] += pool1Grad[o];
-    }
+    // fused into bn1Backward
   }
 
   /**
@@ -1189,159 +1161,78 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}.
    */
   private void bn2Forward(int worker, int from, int to) {
-    int rows = n * BN2_OUT_SIZE / BN2_CHANNELS;
-    double[] partial = bn2Partial[worker];
-    float[] block = bn2BlockA[worker];
+    // bn2 (BatchNorm) + relu2 (ReLU) + pool2 (MaxPool2D), one pass over memory
+    int rows = n * BN2_IN_SIZE / BN2_CHANNELS;
     if (training) {
-      // batch mean of each channel
+      // this worker's count, sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy)
+      double[] partial = bn2Partial[worker];
+      float[] k = bn2Offset[worker];
+      float[] sum = bn2BlockA[worker];
+      float[] squares = bn2BlockB[worker];
+      System.arraycopy(conv2Out, from * BN2_IN_SIZE, k, 0, BN2_CHANNELS);
       Arrays.fill(partial, 0);
-      for (int start = from * BN2_OUT_SIZE; start < to * BN2_OUT_SIZE; start += 256 * BN2_CHANNELS) {
-        Arrays.fill(block, 0);
-        int end = Math.min(start + 256 * BN2_CHANNELS, to * BN2_OUT_SIZE);
+      for (int start = from * BN2_IN_SIZE; start < to * BN2_IN_SIZE; start += 256 * BN2_CHANNELS) {
+        Arrays.fill(sum, 0);
+        Arrays.fill(squares, 0);
+        int end = Math.min(start + 256 * BN2_CHANNELS, to * BN2_IN_SIZE);
         for (int r = start; r < end; r += BN2_CHANNELS) {
           for (int c = 0; c < BN2_CHANNELS; c++) {
-            block[c] += conv2Out[r + c];
+            float d = conv2Out[r + c] - k[c];
+            sum[c] += d;
+            squares[c] += d * d;
           }
         }
         for (int c = 0; c < BN2_CHANNELS; c++) {
-          partial[c] += block[c];
+          partial[c] += sum[c];
+          partial[BN2_CHANNELS + c] += squares[c];
         }
+      }
+      for (int c = 0; c < BN2_CHANNELS; c++) {
+        partial[2 * BN2_CHANNELS + c] = k[c];
       }
       workers.barrier();
       if (worker == 0) {
+        // mean and biased variance of the whole batch (Chan et al.: each worker's mean and squared deviations)
         for (int c = 0; c < BN2_CHANNELS; c++) {
-          double sum = 0;
+          double total = 0;
           for (int w = 0; w < workers.active(); w++) {
-            sum += bn2Partial[w][c];
+            double[] p = bn2Partial[w];
+            total += p[c] + Workers.chunkSize(n, w, workers.active()) * (BN2_IN_SIZE / BN2_CHANNELS) * p[2 * BN2_CHANNELS + c];
           }
-          bn2Mean[c] = sum / rows;
-          bn2MeanT[c] = (float) bn2Mean[c];
-        }
-      }
-      workers.barrier();
-      // biased variance of each channel (as Keras), from the deviations
-      Arrays.fill(partial, 0);
-      for (int start = from * BN2_OUT_SIZE; start < to * BN2_OUT_SIZE; start += 256 * BN2_CHANNELS) {
-        Arrays.fill(block, 0);
-        int end = Math.min(start + 256 * BN2_CHANNELS, to * BN2_OUT_SIZE);
-        for (int r = start; r < end; r += BN2_CHANNELS) {
-          for (int c = 0; c < BN2_CHANNELS; c++) {
-            float d = conv2Out[r + c] - bn2MeanT[c];
-            block[c] += d * d;
-          }
-        }
-        for (int c = 0; c < BN2_CHANNELS; c++) {
-          partial[c] += block[c];
-        }
-      }
-      workers.barrier();
-      if (worker == 0) {
-        for (int c = 0; c < BN2_CHANNELS; c++) {
-          double sum = 0;
+          double mean = total / rows;
+          double squared = 0;
           for (int w = 0; w < workers.active(); w++) {
-            sum += bn2Partial[w][c];
+            double[] p = bn2Partial[w];
+            double count = Workers.chunkSize(n, w, workers.active()) * (BN2_IN_SIZE / BN2_CHANNELS);
+            double workerMean = p[2 * BN2_CHANNELS + c] + p[c] / count;
+            squared += p[BN2_CHANNELS + c] - p[c] * p[c] / count + count * (workerMean - mean) * (workerMean - mean);
           }
-          double variance = sum / rows;
-          bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + bn2Mean[c] * (1 - 0.99));
+          double variance = Math.max(squared / rows, 0);
+          bn2Mean[c] = mean;
+          bn2InvStd[c] = 1 / Math.sqrt(variance + 0.001);
+          bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + mean * (1 - 0.99));
           bn2MovingVariance[c] = (float) (bn2MovingVariance[c] * 0.99 + variance * (1 - 0.99));
-          bn2InvStd[c] = (float) (1 / Math.sqrt(variance + 0.001));
         }
       }
     } else if (worker == 0) {
       for (int c = 0; c < BN2_CHANNELS; c++) {
-        bn2MeanT[c] = bn2MovingMean[c];
-        bn2InvStd[c] = (float) (1 / Math.sqrt(bn2MovingVariance[c] + 0.001));
+        bn2Mean[c] = bn2MovingMean[c];
+        bn2InvStd[c] = 1 / Math.sqrt(bn2MovingVariance[c] + 0.001);
       }
     }
-    workers.barrier();
-    // y = gamma * xHat + beta, xHat = (x - mean) / sqrt(variance + epsilon)
-    for (int r = from * BN2_OUT_SIZE; r < to * BN2_OUT_SIZE; r += BN2_CHANNELS) {
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        float xHat = (conv2Out[r + c] - bn2MeanT[c]) * bn2InvStd[c];
-        bn2XHat[r + c] = xHat;
-        bn2Out[r + c] = bn2Gamma[c] * xHat + bn2Beta[c];
-      }
-    }
-  }
-
-  /**
-   * Backward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code bn2Grad}, writes parameter gradients and {@code conv2Grad}.
-   */
-  private void bn2Backward(int worker, int from, int to) {
-    int rows = n * BN2_OUT_SIZE / BN2_CHANNELS;
-    // this worker's sum(dy) and sum(dy * xHat) per channel
-    double[] partial = bn2Partial[worker];
-    float[] blockA = bn2BlockA[worker];
-    float[] blockB = bn2BlockB[worker];
-    Arrays.fill(partial, 0);
-    for (int start = from * BN2_OUT_SIZE; start < to * BN2_OUT_SIZE; start += 256 * BN2_CHANNELS) {
-      Arrays.fill(blockA, 0);
-      Arrays.fill(blockB, 0);
-      int end = Math.min(start + 256 * BN2_CHANNELS, to * BN2_OUT_SIZE);
-      for (int r = start; r < end; r += BN2_CHANNELS) {
-        for (int c = 0; c < BN2_CHANNELS; c++) {
-          blockA[c] += bn2Grad[r + c];
-          blockB[c] += bn2Grad[r + c] * bn2XHat[r + c];
-        }
-      }
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        partial[c] += blockA[c];
-        partial[BN2_CHANNELS + c] += blockB[c];
-      }
-    }
-    workers.barrier();
     if (worker == 0) {
-      // dBeta = sum(dy), dGamma = sum(dy * xHat); dx = gamma * invStd * (dy - dBeta / rows - xHat * dGamma / rows)
+      // y = (x - mean) * scale + beta, scale = gamma * invStd
       for (int c = 0; c < BN2_CHANNELS; c++) {
-        double dBeta = 0;
-        double dGamma = 0;
-        for (int w = 0; w < workers.active(); w++) {
-          dBeta += bn2Partial[w][c];
-          dGamma += bn2Partial[w][BN2_CHANNELS + c];
-        }
-        bn2BetaGrad[c] = (float) dBeta;
-        bn2GammaGrad[c] = (float) dGamma;
-        bn2Scale[c] = bn2Gamma[c] * bn2InvStd[c];
-        bn2MeanDy[c] = (float) (dBeta / rows);
-        bn2MeanDyXHat[c] = (float) (dGamma / rows);
+        bn2MeanT[c] = (float) bn2Mean[c];
+        bn2Scale[c] = (float) (bn2Gamma[c] * bn2InvStd[c]);
       }
     }
     workers.barrier();
-    for (int r = from * BN2_OUT_SIZE; r < to * BN2_OUT_SIZE; r += BN2_CHANNELS) {
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        conv2Grad[r + c] = bn2Scale[c] * (bn2Grad[r + c] - bn2MeanDy[c] - bn2XHat[r + c] * bn2MeanDyXHat[c]);
-      }
-    }
-  }
-
-  /**
-   * Forward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}.
-   */
-  private void relu2Forward(int worker, int from, int to) {
-    for (int i = from * RELU2_OUT_SIZE; i < to * RELU2_OUT_SIZE; i++) {
-      relu2Out[i] = Math.max(bn2Out[i], 0);
-    }
-  }
-
-  /**
-   * Backward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code relu2Grad}, writes parameter gradients and {@code bn2Grad}.
-   */
-  private void relu2Backward(int worker, int from, int to) {
-    // keep dy where y > 0, branch-free (y >= 0, and bits(y) - 1 is negative only for y == 0)
-    for (int i = from * RELU2_OUT_SIZE; i < to * RELU2_OUT_SIZE; i++) {
-      int keep = ~((Float.floatToRawIntBits(relu2Out[i]) - 1) >> 31);
-      bn2Grad[i] = Float.intBitsToFloat(Float.floatToRawIntBits(relu2Grad[i]) & keep);
-    }
-  }
-
-  /**
-   * Forward pass of pool2: MaxPooling2D, (None, 11, 11, 64) -> (None, 5, 5, 64), samples {@code [from, to)}.
-   */
-  private void pool2Forward(int worker, int from, int to) {
+    // normalise, pool (keeping where each maximum came from; ties keep the first), then ReLU the maximum
     for (int b = from; b < to; b++) {
       for (int oh = 0; oh < POOL2_OUT_H; oh++) {
         for (int ow = 0; ow < POOL2_OUT_W; ow++) {
-          int o = ((b * POOL2_OUT_H + oh) * POOL2_OUT_W + ow) * POOL2_CHANNELS;
+          int o = ((b * POOL2_OUT_H + oh) * POOL2_OUT_W + ow) * BN2_CHANNELS;
           boolean first = true;
           for (int ph = 0; ph < POOL2_PH; ph++) {
             int ih = oh * POOL2_SH + ph - POOL2_PAD_TOP;
@@ -1353,25 +1244,26 @@ public final class SequentialModelNetwork implements FloatNetwork {
               if (iw < 0 || iw >= POOL2_IN_W) {
                 continue;
               }
-              int i = ((b * POOL2_IN_H + ih) * POOL2_IN_W + iw) * POOL2_CHANNELS;
+              int i = ((b * POOL2_IN_H + ih) * POOL2_IN_W + iw) * BN2_CHANNELS;
               if (first) {
-                // the window's first pixel starts every channel's maximum
-                System.arraycopy(relu2Out, i, pool2Out, o, POOL2_CHANNELS);
-                for (int c = 0; c < POOL2_CHANNELS; c++) {
+                for (int c = 0; c < BN2_CHANNELS; c++) {
+                  pool2Out[o + c] = (conv2Out[i + c] - bn2MeanT[c]) * bn2Scale[c] + bn2Beta[c];
                   pool2Argmax[o + c] = i + c;
                 }
                 first = false;
                 continue;
               }
-              // branch-free: a later pixel wins only if strictly larger (ties keep the first, as Keras)
-              for (int c = 0; c < POOL2_CHANNELS; c++) {
+              for (int c = 0; c < BN2_CHANNELS; c++) {
                 float best = pool2Out[o + c];
-                float v = relu2Out[i + c];
+                float v = (conv2Out[i + c] - bn2MeanT[c]) * bn2Scale[c] + bn2Beta[c];
                 int larger = (int) (Float.floatToRawIntBits(best - v) >> 31);
                 pool2Out[o + c] = Math.max(best, v);
                 pool2Argmax[o + c] = ((i + c) & larger) | (pool2Argmax[o + c] & ~larger);
               }
             }
+          }
+          for (int c = 0; c < BN2_CHANNELS; c++) {
+            pool2Out[o + c] = Math.max(pool2Out[o + c], 0);
           }
         }
       }
@@ -1379,13 +1271,95 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * Backward pass of pool2: MaxPooling2D, (None, 11, 11, 64) -> (None, 5, 5, 64), samples {@code [from, to)}: reads {@code pool2Grad}, writes parameter gradients and {@code relu2Grad}.
+   * Backward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code bn2Grad}, writes parameter gradients and {@code conv2Grad}.
+   */
+  private void bn2Backward(int worker, int from, int to) {
+    // pool2 and relu2: the gradient reaches only each window's maximum, and only where ReLU was active
+    int rows = n * BN2_IN_SIZE / BN2_CHANNELS;
+    double[] partial = bn2Partial[worker];
+    float[] dBeta = bn2BlockA[worker];
+    float[] dGamma = bn2BlockB[worker];
+    Arrays.fill(partial, 0);
+    for (int start = from * POOL2_OUT_SIZE; start < to * POOL2_OUT_SIZE; start += 256 * BN2_CHANNELS) {
+      Arrays.fill(dBeta, 0);
+      Arrays.fill(dGamma, 0);
+      int end = Math.min(start + 256 * BN2_CHANNELS, to * POOL2_OUT_SIZE);
+      for (int o = start; o < end; o += BN2_CHANNELS) {
+        for (int c = 0; c < BN2_CHANNELS; c++) {
+          // keep dy where the pooled output y > 0 (branch-free, y >= 0)
+          int keep = ~((Float.floatToRawIntBits(pool2Out[o + c]) - 1) >> 31);
+          float dy = Float.intBitsToFloat(Float.floatToRawIntBits(pool2Grad[o + c]) & keep);
+          float xHat = (float) ((conv2Out[pool2Argmax[o + c]] - bn2Mean[c]) * bn2InvStd[c]);
+          dBeta[c] += dy;
+          dGamma[c] += dy * xHat;
+        }
+      }
+      for (int c = 0; c < BN2_CHANNELS; c++) {
+        partial[c] += dBeta[c];
+        partial[BN2_CHANNELS + c] += dGamma[c];
+      }
+    }
+    workers.barrier();
+    if (worker == 0) {
+      // bn2 (BatchNorm): dx = gamma * invStd * (dy - sum(dy) / rows - xHat * sum(dy * xHat) / rows)
+      //   = (x - mean) * alpha + beta0 everywhere, plus gamma * invStd * dy at the maxima
+      for (int c = 0; c < BN2_CHANNELS; c++) {
+        double sumDy = 0;
+        double sumDyXHat = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          sumDy += bn2Partial[w][c];
+          sumDyXHat += bn2Partial[w][BN2_CHANNELS + c];
+        }
+        bn2BetaGrad[c] = (float) sumDy;
+        bn2GammaGrad[c] = (float) sumDyXHat;
+        double scale = bn2Gamma[c] * bn2InvStd[c];
+        double meanDyXHat = sumDyXHat / rows;
+        bn2Scale[c] = (float) scale;
+        bn2Alpha[c] = (float) (-scale * meanDyXHat * bn2InvStd[c]);
+        bn2Beta0[c] = (float) (-scale * (sumDy / rows));
+      }
+    }
+    workers.barrier();
+    for (int r = from * BN2_IN_SIZE; r < to * BN2_IN_SIZE; r += BN2_CHANNELS) {
+      for (int c = 0; c < BN2_CHANNELS; c++) {
+        conv2Grad[r + c] = (conv2Out[r + c] - bn2MeanT[c]) * bn2Alpha[c] + bn2Beta0[c];
+      }
+    }
+    for (int o = from * POOL2_OUT_SIZE; o < to * POOL2_OUT_SIZE; o += BN2_CHANNELS) {
+      for (int c = 0; c < BN2_CHANNELS; c++) {
+        int keep = ~((Float.floatToRawIntBits(pool2Out[o + c]) - 1) >> 31);
+        float dy = Float.intBitsToFloat(Float.floatToRawIntBits(pool2Grad[o + c]) & keep);
+        conv2Grad[pool2Argmax[o + c]] += bn2Scale[c] * dy;
+      }
+    }
+  }
+
+  /**
+   * Forward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}.
+   */
+  private void relu2Forward(int worker, int from, int to) {
+    // fused into bn2Forward: done in the same pass over memory
+  }
+
+  /**
+   * Backward pass of relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code relu2Grad}, writes parameter gradients and {@code null}.
+   */
+  private void relu2Backward(int worker, int from, int to) {
+    // fused into bn2Backward
+  }
+
+  /**
+   * Forward pass of pool2: MaxPooling2D, (None, 11, 11, 64) -> (None, 5, 5, 64), samples {@code [from, to)}.
+   */
+  private void pool2Forward(int worker, int from, int to) {
+    // fused into bn2Forward: done in the same pass over memory
+  }
+
+  /**
+   * Backward pass of pool2: MaxPooling2D, (None, 11, 11, 64) -> (None, 5, 5, 64), samples {@code [from, to)}: reads {@code pool2Grad}, writes parameter gradients and {@code null}.
    */
   private void pool2Backward(int worker, int from, int to) {
-    Arrays.fill(relu2Grad, from * POOL2_IN_SIZE, to * POOL2_IN_SIZE, 0);
-    for (int o = from * POOL2_OUT_SIZE; o < to * POOL2_OUT_SIZE; o++) {
-      relu2Grad[pool2Argmax[o]] += pool2Grad[o];
-    }
+    // fused into bn2Backward
   }
 
   /**

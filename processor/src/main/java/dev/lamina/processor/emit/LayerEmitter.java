@@ -20,6 +20,7 @@ abstract class LayerEmitter {
   static final ClassName GEMM = ClassName.get("dev.lamina.runtime.kernels", "Gemm");
   static final ClassName INIT = ClassName.get("dev.lamina.runtime.kernels", "Init");
   static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+  static final ClassName WORKERS = ClassName.get("dev.lamina.runtime.kernels", "Workers");
 
   /** How a parameter starts out, as Keras initialises it. */
   enum Init {
@@ -99,6 +100,11 @@ abstract class LayerEmitter {
 
   String out() {
     return name() + "Out";
+  }
+
+  /** False when no buffer holds this layer's output (its work is fused into another layer's pass). */
+  boolean ownsOutput() {
+    return true;
   }
 
   String grad() {

@@ -57,6 +57,47 @@ public final class NetworkWriter {
       e.isOutput = i == layers.size() - 1;
       emitters.add(e);
     }
+    fuseBatchNormReluPool();
+  }
+
+  /**
+   * Replaces each BatchNorm -> ReLU -> MaxPool2D chain on images, whose inner outputs nothing else reads, by one
+   * fused pass ({@link BatchNormReluPoolEmitter}): the three layers' separate passes would move the activation
+   * through memory six times.
+   */
+  private void fuseBatchNormReluPool() {
+    for (int i = 0; i + 2 < emitters.size(); i++) {
+      LayerEmitter bn = emitters.get(i);
+      LayerEmitter relu = emitters.get(i + 1);
+      LayerEmitter pool = emitters.get(i + 2);
+      boolean chain = bn instanceof BatchNormEmitter
+          && bn.layer.inputShape().size() == 3
+          && relu.layer.spec() instanceof LayerSpec.Activation a
+          && a.function() == dev.lamina.annotations.ActivationType.RELU
+          && relu.layer.spec().input().equals(bn.name())
+          && pool instanceof MaxPool2DEmitter
+          && pool.layer.spec().input().equals(relu.name())
+          && readers(bn.name()) == 1
+          && readers(relu.name()) == 1
+          && !relu.isOutput;
+      if (!chain) {
+        continue;
+      }
+      BatchNormReluPoolEmitter fused = new BatchNormReluPoolEmitter(bn.layer, relu, pool, p);
+      fused.in = bn.in;
+      fused.inGrad = bn.inGrad;
+      fused.readsModelInput = bn.readsModelInput;
+      emitters.set(i, fused);
+      emitters.set(i + 1, new FusedAwayEmitter(relu, bn.name(), false));
+      FusedAwayEmitter pooled = new FusedAwayEmitter(pool, bn.name(), true);
+      pooled.isOutput = pool.isOutput;
+      emitters.set(i + 2, pooled);
+    }
+  }
+
+  /** How many layers read the output of {@code layer}. */
+  private long readers(String layer) {
+    return model.layers().stream().filter(l -> l.spec().input().equals(layer)).count();
   }
 
   /** The generated class's simple name: {@code SequentialModelNetwork}, or {@code SequentialModelDoubleNetwork}. */
@@ -284,8 +325,10 @@ public final class NetworkWriter {
         .addJavadoc("The batch given to the last forward call (not copied).\n").build());
     type.addField(FieldSpec.builder(array, "inputGrad", Modifier.PRIVATE).initializer("new $T[0]", p.type).build());
     for (LayerEmitter e : emitters) {
-      type.addField(FieldSpec.builder(array, e.out(), Modifier.PRIVATE).initializer("new $T[0]", p.type).build());
-      type.addField(FieldSpec.builder(array, e.grad(), Modifier.PRIVATE).initializer("new $T[0]", p.type).build());
+      if (e.ownsOutput()) {
+        type.addField(FieldSpec.builder(array, e.out(), Modifier.PRIVATE).initializer("new $T[0]", p.type).build());
+        type.addField(FieldSpec.builder(array, e.grad(), Modifier.PRIVATE).initializer("new $T[0]", p.type).build());
+      }
       for (LayerEmitter.Buffer b : e.buffers()) {
         TypeName t = bufferType(b);
         FieldSpec.Builder f;
@@ -317,8 +360,10 @@ public final class NetworkWriter {
         .addParameter(int.class, "n")
         .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
     for (LayerEmitter e : emitters) {
-      m.addStatement("$L = new $T[n * $L_OUT_SIZE]", e.out(), p.type, e.prefix());
-      m.addStatement("$L = new $T[n * $L_OUT_SIZE]", e.grad(), p.type, e.prefix());
+      if (e.ownsOutput()) {
+        m.addStatement("$L = new $T[n * $L_OUT_SIZE]", e.out(), p.type, e.prefix());
+        m.addStatement("$L = new $T[n * $L_OUT_SIZE]", e.grad(), p.type, e.prefix());
+      }
       for (LayerEmitter.Buffer b : e.buffers()) {
         if (b.scope() == LayerEmitter.Scope.BATCH) {
           m.addStatement("$L = new $T[n * $L]", b.field(), bufferType(b), b.size());

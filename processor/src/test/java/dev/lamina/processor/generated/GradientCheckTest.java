@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lamina.processor.generated.models.ActivationsModelDoubleNetwork;
 import dev.lamina.processor.generated.models.BatchNormFeaturesModelDoubleNetwork;
 import dev.lamina.processor.generated.models.BatchNormImageModelDoubleNetwork;
+import dev.lamina.processor.generated.models.BatchNormReluPoolModelDoubleNetwork;
 import dev.lamina.processor.generated.models.ConvSameModelDoubleNetwork;
 import dev.lamina.processor.generated.models.ConvStackModelDoubleNetwork;
 import dev.lamina.processor.generated.models.ConvValidModelDoubleNetwork;
@@ -41,6 +42,8 @@ class GradientCheckTest {
         Arguments.of("Activation", (Supplier<DoubleNetwork>) ActivationsModelDoubleNetwork::new, 3),
         Arguments.of("MaxPool2D valid", (Supplier<DoubleNetwork>) MaxPoolValidModelDoubleNetwork::new, 2),
         Arguments.of("MaxPool2D same", (Supplier<DoubleNetwork>) MaxPoolSameModelDoubleNetwork::new, 2),
+        Arguments.of("BatchNorm+ReLU+MaxPool (fused)",
+            (Supplier<DoubleNetwork>) BatchNormReluPoolModelDoubleNetwork::new, 4),
         Arguments.of("Flatten + Dense", (Supplier<DoubleNetwork>) DenseModelDoubleNetwork::new, 3),
         Arguments.of("Dense softmax", (Supplier<DoubleNetwork>) SoftmaxDenseModelDoubleNetwork::new, 3));
   }
@@ -49,7 +52,7 @@ class GradientCheckTest {
   @MethodSource("models")
   void layerGradientsMatchFiniteDifferences(String kind, Supplier<DoubleNetwork> factory, int batch) {
     GradientCheck.Result result = new GradientCheck(factory.get(), batch, 42).run(Integer.MAX_VALUE);
-    System.out.printf("gradient check %-20s max relative error %.3e over %d values%n", kind,
+    System.out.printf("gradient check %-30s max relative error %.3e over %d values%n", kind,
         result.maxRelativeError(), result.checked());
     assertTrue(result.checked() > 0);
     assertTrue(result.maxRelativeError() < LIMIT, kind + ": " + result.worst());
@@ -61,7 +64,7 @@ class GradientCheckTest {
     // kinks: with ~43k ReLU inputs, some seeds put one within the step of zero, where a difference quotient is
     // meaningless; seed 4 puts none there.
     GradientCheck.Result result = new GradientCheck(new SeedModelDoubleNetwork(), 2, 4).run(150);
-    System.out.printf("gradient check %-20s max relative error %.3e over %d values%n", "seed model",
+    System.out.printf("gradient check %-30s max relative error %.3e over %d values%n", "seed model",
         result.maxRelativeError(), result.checked());
     assertTrue(result.maxRelativeError() < LIMIT, "seed model: " + result.worst());
   }

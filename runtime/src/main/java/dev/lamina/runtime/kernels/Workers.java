@@ -64,6 +64,11 @@ public final class Workers {
     return active;
   }
 
+  /** Number of samples worker {@code worker} gets when {@code n} are split across {@code active} workers. */
+  public static int chunkSize(int n, int worker, int active) {
+    return (int) ((long) n * (worker + 1) / active) - (int) ((long) n * worker / active);
+  }
+
   /** Runs {@code chunk} over {@code [0, n)} split across the workers; rethrows what a worker threw. */
   public synchronized void run(int n, Chunk chunk) {
     int workers = Math.max(1, Math.min(size, n));
@@ -83,7 +88,7 @@ public final class Workers {
       LockSupport.unpark(threads[w]);
     }
     try {
-      chunk.run(0, 0, n / workers);
+      chunk.run(0, 0, (int) ((long) n / workers));
     } catch (Throwable e) {
       failure = e;
     }
