@@ -1,5 +1,6 @@
 package dev.lamina.runtime.data;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -184,6 +185,36 @@ public final class Dataset {
                     + ": one part would be empty");
         }
         return new Dataset[] {slice(0, splitAt), slice(splitAt, n)};
+    }
+
+    /**
+     * Copies sample {@code index} (its {@code H * W * C} values, row-major) into {@code dst} at {@code offset},
+     * straight from the images' off-heap memory: how the trainer gathers a batch without a copy of the data set.
+     */
+    public void copySample(int index, float[] dst, int offset) {
+        int size = sampleSize();
+        pixels().get(index * size, dst, offset, size);
+    }
+
+    /** Values per sample: {@code H * W * C} (or the feature count). */
+    public int sampleSize() {
+        int size = 1;
+        for (int d : sampleShape()) {
+            size *= d;
+        }
+        return size;
+    }
+
+    private FloatBuffer pixels;
+
+    /** The images' values as a read-only view of their contiguous off-heap buffer, sample 0 first. */
+    private synchronized FloatBuffer pixels() {
+        if (pixels == null) {
+            INDArray contiguous = images.isView() || images.ordering() != 'c' || images.offset() != 0
+                    ? images.dup('c') : images;
+            pixels = contiguous.data().asNioFloat().asReadOnlyBuffer();
+        }
+        return pixels;
     }
 
     /** A copy of the images as one flat float array, in row-major ('c') order: sample 0 first. */

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -168,15 +171,22 @@ public final class Idx {
                     + labelCount + " labels");
         }
 
-        float[] data = new float[(int) pixels];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (imageBytes[IMAGES_HEADER + i] & 0xFF) / 255f;
+        // pixels scaled to [0, 1], written straight into the array's off-heap buffer, a chunk at a time
+        INDArray images = Nd4j.createUninitialized(DataType.FLOAT, new long[] {count, rows, cols, 1}, 'c');
+        FloatBuffer target = images.data().asNioFloat();
+        float[] chunk = new float[(int) Math.min(pixels, 1 << 16)];
+        for (long done = 0; done < pixels; done += chunk.length) {
+            int length = (int) Math.min(chunk.length, pixels - done);
+            for (int i = 0; i < length; i++) {
+                chunk[i] = (imageBytes[(int) (IMAGES_HEADER + done + i)] & 0xFF) / 255f;
+            }
+            target.put((int) done, chunk, 0, length);
         }
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
             labels[i] = labelBytes[LABELS_HEADER + i] & 0xFF;
         }
-        return Dataset.of(Nd4j.create(data, new long[] {count, rows, cols, 1}, 'c'), Nd4j.createFromArray(labels));
+        return Dataset.of(images, Nd4j.createFromArray(labels));
     }
 
     private static void checkHeader(byte[] bytes, String name, int magic, String meaning, int headerSize) {

@@ -18,8 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #predict}, {@link #summary}. {@code M} is the {@code @Model} class, so that an application can ask Guice
  * for {@code Trainer<SequentialModel>}; the model's generated module provides it.
  *
- * <p>The training loop works on plain arrays: the data set is copied once per {@code fit}, batches are gathered
- * into buffers allocated once, and a step (forward, loss, backward, optimizer) allocates nothing.
+ * <p>The training loop works on plain arrays: batches are gathered sample by sample from the data set's own
+ * (off-heap) memory into buffers allocated once, the validation split is a range of it, and a step (forward, loss,
+ * backward, optimizer) allocates nothing.
  */
 public final class Trainer<M> {
   private final FloatNetwork network;
@@ -87,22 +88,27 @@ public final class Trainer<M> {
       throw new IllegalArgumentException("epochs must not be negative. Received: epochs=" + epochs);
     }
     checkSamples(train, "training data");
-    Dataset fitData = train;
+    // the validation split is the last samples, before shuffling (Keras): ranges of train, nothing copied
+    int count = train.size();
+    Dataset validationData = validation;
+    int validationFrom = 0;
     if (validation == null && settings.validationSplit() > 0) {
-      Dataset[] parts = train.splitLast(settings.validationSplit());
-      fitData = parts[0];
-      validation = parts[1];
+      count = (int) Math.floor(train.size() * (1.0 - settings.validationSplit()));
+      if (count == 0 || count == train.size()) {
+        throw new IllegalArgumentException(network.name() + ": cannot hold out " + settings.validationSplit()
+            + " of " + train.size() + " samples for validation: one part would be empty");
+      }
+      validationData = train;
+      validationFrom = count;
     }
-    if (validation != null) {
-      checkSamples(validation, "validation data");
+    if (validationData != null) {
+      checkSamples(validationData, "validation data");
     }
-    int count = fitData.size();
     int sampleSize = network.sampleSize();
     int outputSize = network.outputSize();
     int targetSize = loss.targetSize(outputSize);
     int batchSize = Math.min(settings.batchSize(), count);
-    float[] images = fitData.imagesAsFloats();
-    float[] targets = targets(fitData);
+    float[] targets = targets(train);
     float[] batchImages = new float[batchSize * sampleSize];
     float[] batchTargets = new float[batchSize * targetSize];
     float[] gradient = new float[batchSize * outputSize];
@@ -131,7 +137,7 @@ public final class Trainer<M> {
         int n = Math.min(batchSize, count - start);
         for (int i = 0; i < n; i++) {
           int sample = order[start + i];
-          System.arraycopy(images, sample * sampleSize, batchImages, i * sampleSize, sampleSize);
+          train.copySample(sample, batchImages, i * sampleSize);
           System.arraycopy(targets, sample * targetSize, batchTargets, i * targetSize, targetSize);
         }
         float[] output = network.forward(batchImages, n, true);
@@ -157,8 +163,8 @@ public final class Trainer<M> {
         bar.update(step + 1, bar.redraws() ? logs(lossSum / seen, "") : noLogs);
       }
       Map<String, Double> logs = logs(lossSum / seen, "");
-      if (validation != null) {
-        Evaluation v = run(validation, null);
+      if (validationData != null) {
+        Evaluation v = run(validationData, validationFrom, validationData.size(), null);
         logs.put("val_loss", v.loss());
         v.metrics().forEach((name, value) -> logs.put("val_" + name, value));
       }
@@ -173,7 +179,7 @@ public final class Trainer<M> {
     checkSamples(data, "evaluation data");
     int steps = (data.size() + settings.batchSize() - 1) / settings.batchSize();
     ProgressBar bar = new ProgressBar(steps, settings.verbose(), out, ProgressBar.isTerminal());
-    Evaluation result = run(data, bar);
+    Evaluation result = run(data, 0, data.size(), bar);
     Map<String, Double> logs = new LinkedHashMap<>(result.metrics());
     logs.put("loss", result.loss());
     bar.finish(logs);
@@ -197,13 +203,13 @@ public final class Trainer<M> {
     return Tensors.create(result, count, network.outputShape());
   }
 
-  private Evaluation run(Dataset data, ProgressBar bar) {
-    int count = data.size();
+  /** Loss and metrics over the samples {@code [from, to)} of {@code data}, inference mode. */
+  private Evaluation run(Dataset data, int from, int to, ProgressBar bar) {
+    int count = to - from;
     int sampleSize = network.sampleSize();
     int outputSize = network.outputSize();
     int targetSize = loss.targetSize(outputSize);
     int batchSize = Math.min(settings.batchSize(), count);
-    float[] images = data.imagesAsFloats();
     float[] targets = targets(data);
     float[] batchTargets = new float[batchSize * targetSize];
     float[] batch = new float[batchSize * sampleSize];
@@ -213,9 +219,11 @@ public final class Trainer<M> {
     }
     double lossSum = 0;
     int step = 0;
-    for (int start = 0; start < count; start += batchSize) {
-      int n = Math.min(batchSize, count - start);
-      System.arraycopy(images, start * sampleSize, batch, 0, n * sampleSize);
+    for (int start = from; start < to; start += batchSize) {
+      int n = Math.min(batchSize, to - start);
+      for (int i = 0; i < n; i++) {
+        data.copySample(start + i, batch, i * sampleSize);
+      }
       System.arraycopy(targets, start * targetSize, batchTargets, 0, n * targetSize);
       float[] output = network.forward(batch, n, false);
       lossSum += n * loss.compute(output, softmaxLogits ? network.logits() : null, batchTargets, n, outputSize, null);
