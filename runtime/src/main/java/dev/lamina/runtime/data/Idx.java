@@ -127,6 +127,20 @@ public final class Idx {
         if (bytes.length < 2 || bytes[0] != (byte) 0x1f || bytes[1] != (byte) 0x8b) {
             return bytes;
         }
+        // the gzip trailer ends with the uncompressed size: read into an array of exactly that size (readAllBytes
+        // would grow and copy its buffer, doubling the memory a large file needs); fall back if it does not match
+        int size = (bytes[bytes.length - 4] & 0xFF) | (bytes[bytes.length - 3] & 0xFF) << 8
+                | (bytes[bytes.length - 2] & 0xFF) << 16 | (bytes[bytes.length - 1] & 0xFF) << 24;
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 65536)) {
+            if (size > 0 && bytes.length >= 18) {
+                byte[] out = new byte[size];
+                if (in.readNBytes(out, 0, size) == size && in.read() == -1) {
+                    return out;
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException(name + ": corrupt gzip data: " + e.getMessage(), e);
+        }
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 65536)) {
             return in.readAllBytes();
         } catch (IOException e) {
