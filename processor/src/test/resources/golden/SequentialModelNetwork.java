@@ -134,6 +134,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   public static final int CONV1_PIXELS = 676;
 
+  public static final int CONV1_BLOCK = 86;
+
   /**
    * bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32).
    */
@@ -213,6 +215,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
   public static final int CONV2_PATCH = 288;
 
   public static final int CONV2_PIXELS = 121;
+
+  public static final int CONV2_BLOCK = 15;
 
   /**
    * bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64).
@@ -435,9 +439,9 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private float[] conv1Grad = new float[0];
 
-  private float[] conv1Cols = new float[0];
+  private final float[][] conv1Cols = new float[workers.size()][CONV1_BLOCK * CONV1_PIXELS * CONV1_PATCH];
 
-  private float[] conv1ColsGrad = new float[0];
+  private final float[][] conv1ColsGrad = new float[workers.size()][CONV1_BLOCK * CONV1_PIXELS * CONV1_PATCH];
 
   private final double[][] conv1BiasTotal = new double[workers.size()][CONV1_FILTERS];
 
@@ -471,9 +475,9 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private float[] conv2Grad = new float[0];
 
-  private float[] conv2Cols = new float[0];
+  private final float[][] conv2Cols = new float[workers.size()][CONV2_BLOCK * CONV2_PIXELS * CONV2_PATCH];
 
-  private float[] conv2ColsGrad = new float[0];
+  private final float[][] conv2ColsGrad = new float[workers.size()][CONV2_BLOCK * CONV2_PIXELS * CONV2_PATCH];
 
   private final double[][] conv2BiasTotal = new double[workers.size()][CONV2_FILTERS];
 
@@ -663,15 +667,11 @@ public final class SequentialModelNetwork implements FloatNetwork {
     }
     conv1Out = new float[n * CONV1_OUT_SIZE];
     conv1Grad = new float[n * CONV1_OUT_SIZE];
-    conv1Cols = new float[n * CONV1_PIXELS * CONV1_PATCH];
-    conv1ColsGrad = new float[n * CONV1_PIXELS * CONV1_PATCH];
     pool1Argmax = new int[n * POOL1_OUT_SIZE];
     pool1Out = new float[n * POOL1_OUT_SIZE];
     pool1Grad = new float[n * POOL1_OUT_SIZE];
     conv2Out = new float[n * CONV2_OUT_SIZE];
     conv2Grad = new float[n * CONV2_OUT_SIZE];
-    conv2Cols = new float[n * CONV2_PIXELS * CONV2_PATCH];
-    conv2ColsGrad = new float[n * CONV2_PIXELS * CONV2_PATCH];
     pool2Argmax = new int[n * POOL2_OUT_SIZE];
     pool2Out = new float[n * POOL2_OUT_SIZE];
     pool2Grad = new float[n * POOL2_OUT_SIZE];
@@ -794,23 +794,28 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of conv1: Conv2D, (None, 28, 28, 1) -> (None, 26, 26, 32), samples {@code [from, to)}.
    */
   private void conv1Forward(int worker, int from, int to) {
-    // im2col: one row of CONV1_PATCH values per output pixel
-    for (int b = from; b < to; b++) {
-      for (int oh = 0; oh < CONV1_OUT_H; oh++) {
-        for (int ow = 0; ow < CONV1_OUT_W; ow++) {
-          int row = ((b * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
-          for (int kh = 0; kh < CONV1_KH; kh++) {
-            int ih = oh * CONV1_SH + kh;
-            // the KW pixels of this kernel row are contiguous in the input: one copy
-            System.arraycopy(input, ((b * CONV1_IN_H + ih) * CONV1_IN_W + ow * CONV1_SW) * CONV1_IN_C,
-                conv1Cols, row + kh * CONV1_KW * CONV1_IN_C, CONV1_KW * CONV1_IN_C);
+    // blocks of CONV1_BLOCK samples: im2col, then out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
+    float[] cols = conv1Cols[worker];
+    int blocks = (to - from + CONV1_BLOCK - 1) / CONV1_BLOCK;
+    int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most CONV1_BLOCK samples
+    for (int s0 = from; s0 < to; s0 += blockSize) {
+      int s1 = Math.min(s0 + blockSize, to);
+      for (int b = s0; b < s1; b++) {
+        for (int oh = 0; oh < CONV1_OUT_H; oh++) {
+          for (int ow = 0; ow < CONV1_OUT_W; ow++) {
+            int row = (((b - s0) * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
+            for (int kh = 0; kh < CONV1_KH; kh++) {
+              int ih = oh * CONV1_SH + kh;
+              // the KW pixels of this kernel row are contiguous in the input: one copy
+              System.arraycopy(input, ((b * CONV1_IN_H + ih) * CONV1_IN_W + ow * CONV1_SW) * CONV1_IN_C,
+                  cols, row + kh * CONV1_KW * CONV1_IN_C, CONV1_KW * CONV1_IN_C);
+            }
           }
         }
       }
+      Gemm.nn((s1 - s0) * CONV1_PIXELS, CONV1_FILTERS, CONV1_PATCH, cols, 0, conv1Kernel, 0, conv1Out, s0 * CONV1_OUT_SIZE,
+          false);
     }
-    // out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
-    Gemm.nn((to - from) * CONV1_PIXELS, CONV1_FILTERS, CONV1_PATCH, conv1Cols, from * CONV1_PIXELS * CONV1_PATCH,
-        conv1Kernel, 0, conv1Out, from * CONV1_OUT_SIZE, false);
     for (int r = from * CONV1_OUT_SIZE; r < to * CONV1_OUT_SIZE; r += CONV1_FILTERS) {
       for (int c = 0; c < CONV1_FILTERS; c++) {
         conv1Out[r + c] += conv1Bias[c];
@@ -822,9 +827,6 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Backward pass of conv1: Conv2D, (None, 28, 28, 1) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code conv1Grad}, writes parameter gradients and {@code inputGrad}.
    */
   private void conv1Backward(int worker, int from, int to) {
-    // this worker's kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
-    Gemm.tn(CONV1_PATCH, CONV1_FILTERS, (to - from) * CONV1_PIXELS, conv1Cols, from * CONV1_PIXELS * CONV1_PATCH,
-        conv1Grad, from * CONV1_OUT_SIZE, conv1KernelGradParts[worker], 0, false);
     float[] partial = conv1BiasGradParts[worker];
     double[] total = conv1BiasTotal[worker];
     Arrays.fill(total, 0);
@@ -843,26 +845,50 @@ public final class SequentialModelNetwork implements FloatNetwork {
     for (int c = 0; c < CONV1_FILTERS; c++) {
       partial[c] = (float) total[c];
     }
-    if (inputGradientWanted) {
-      // input gradient: colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
-      Gemm.nt((to - from) * CONV1_PIXELS, CONV1_PATCH, CONV1_FILTERS, conv1Grad, from * CONV1_OUT_SIZE, conv1Kernel, 0,
-          conv1ColsGrad, from * CONV1_PIXELS * CONV1_PATCH, false);
-      Arrays.fill(inputGrad, from * CONV1_IN_SIZE, to * CONV1_IN_SIZE, 0);
-      for (int b = from; b < to; b++) {
+    // blocks of CONV1_BLOCK samples: im2col again (cheaper than keeping it), this worker's kernel gradient
+    // += cols^T[PATCH, pixels] x grad[pixels, FILTERS], and the input gradient
+    float[] cols = conv1Cols[worker];
+    float[] colsGrad = conv1ColsGrad[worker];
+    int blocks = (to - from + CONV1_BLOCK - 1) / CONV1_BLOCK;
+    int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most CONV1_BLOCK samples
+    for (int s0 = from; s0 < to; s0 += blockSize) {
+      int s1 = Math.min(s0 + blockSize, to);
+      for (int b = s0; b < s1; b++) {
         for (int oh = 0; oh < CONV1_OUT_H; oh++) {
           for (int ow = 0; ow < CONV1_OUT_W; ow++) {
-            int row = ((b * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
+            int row = (((b - s0) * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
             for (int kh = 0; kh < CONV1_KH; kh++) {
-              int ih = oh * CONV1_SH + kh - CONV1_PAD_TOP;
-              for (int kw = 0; kw < CONV1_KW; kw++) {
-                int iw = ow * CONV1_SW + kw - CONV1_PAD_LEFT;
-                if (ih < 0 || ih >= CONV1_IN_H || iw < 0 || iw >= CONV1_IN_W) {
-                  continue;
-                }
-                int src = row + (kh * CONV1_KW + kw) * CONV1_IN_C;
-                int dst = ((b * CONV1_IN_H + ih) * CONV1_IN_W + iw) * CONV1_IN_C;
-                for (int c = 0; c < CONV1_IN_C; c++) {
-                  inputGrad[dst + c] += conv1ColsGrad[src + c];
+              int ih = oh * CONV1_SH + kh;
+              // the KW pixels of this kernel row are contiguous in the input: one copy
+              System.arraycopy(input, ((b * CONV1_IN_H + ih) * CONV1_IN_W + ow * CONV1_SW) * CONV1_IN_C,
+                  cols, row + kh * CONV1_KW * CONV1_IN_C, CONV1_KW * CONV1_IN_C);
+            }
+          }
+        }
+      }
+      Gemm.tn(CONV1_PATCH, CONV1_FILTERS, (s1 - s0) * CONV1_PIXELS, cols, 0, conv1Grad, s0 * CONV1_OUT_SIZE,
+          conv1KernelGradParts[worker], 0, s0 > from);
+      if (inputGradientWanted) {
+        // colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
+        Gemm.nt((s1 - s0) * CONV1_PIXELS, CONV1_PATCH, CONV1_FILTERS, conv1Grad, s0 * CONV1_OUT_SIZE, conv1Kernel, 0,
+            colsGrad, 0, false);
+        Arrays.fill(inputGrad, s0 * CONV1_IN_SIZE, s1 * CONV1_IN_SIZE, 0);
+        for (int b = s0; b < s1; b++) {
+          for (int oh = 0; oh < CONV1_OUT_H; oh++) {
+            for (int ow = 0; ow < CONV1_OUT_W; ow++) {
+              int row = (((b - s0) * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
+              for (int kh = 0; kh < CONV1_KH; kh++) {
+                int ih = oh * CONV1_SH + kh - CONV1_PAD_TOP;
+                for (int kw = 0; kw < CONV1_KW; kw++) {
+                  int iw = ow * CONV1_SW + kw - CONV1_PAD_LEFT;
+                  if (ih < 0 || ih >= CONV1_IN_H || iw < 0 || iw >= CONV1_IN_W) {
+                    continue;
+                  }
+                  int src = row + (kh * CONV1_KW + kw) * CONV1_IN_C;
+                  int dst = ((b * CONV1_IN_H + ih) * CONV1_IN_W + iw) * CONV1_IN_C;
+                  for (int c = 0; c < CONV1_IN_C; c++) {
+                    inputGrad[dst + c] += colsGrad[src + c];
+                  }
                 }
               }
             }
@@ -1081,23 +1107,28 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of conv2: Conv2D, (None, 13, 13, 32) -> (None, 11, 11, 64), samples {@code [from, to)}.
    */
   private void conv2Forward(int worker, int from, int to) {
-    // im2col: one row of CONV2_PATCH values per output pixel
-    for (int b = from; b < to; b++) {
-      for (int oh = 0; oh < CONV2_OUT_H; oh++) {
-        for (int ow = 0; ow < CONV2_OUT_W; ow++) {
-          int row = ((b * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
-          for (int kh = 0; kh < CONV2_KH; kh++) {
-            int ih = oh * CONV2_SH + kh;
-            // the KW pixels of this kernel row are contiguous in the input: one copy
-            System.arraycopy(pool1Out, ((b * CONV2_IN_H + ih) * CONV2_IN_W + ow * CONV2_SW) * CONV2_IN_C,
-                conv2Cols, row + kh * CONV2_KW * CONV2_IN_C, CONV2_KW * CONV2_IN_C);
+    // blocks of CONV2_BLOCK samples: im2col, then out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
+    float[] cols = conv2Cols[worker];
+    int blocks = (to - from + CONV2_BLOCK - 1) / CONV2_BLOCK;
+    int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most CONV2_BLOCK samples
+    for (int s0 = from; s0 < to; s0 += blockSize) {
+      int s1 = Math.min(s0 + blockSize, to);
+      for (int b = s0; b < s1; b++) {
+        for (int oh = 0; oh < CONV2_OUT_H; oh++) {
+          for (int ow = 0; ow < CONV2_OUT_W; ow++) {
+            int row = (((b - s0) * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
+            for (int kh = 0; kh < CONV2_KH; kh++) {
+              int ih = oh * CONV2_SH + kh;
+              // the KW pixels of this kernel row are contiguous in the input: one copy
+              System.arraycopy(pool1Out, ((b * CONV2_IN_H + ih) * CONV2_IN_W + ow * CONV2_SW) * CONV2_IN_C,
+                  cols, row + kh * CONV2_KW * CONV2_IN_C, CONV2_KW * CONV2_IN_C);
+            }
           }
         }
       }
+      Gemm.nn((s1 - s0) * CONV2_PIXELS, CONV2_FILTERS, CONV2_PATCH, cols, 0, conv2Kernel, 0, conv2Out, s0 * CONV2_OUT_SIZE,
+          false);
     }
-    // out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
-    Gemm.nn((to - from) * CONV2_PIXELS, CONV2_FILTERS, CONV2_PATCH, conv2Cols, from * CONV2_PIXELS * CONV2_PATCH,
-        conv2Kernel, 0, conv2Out, from * CONV2_OUT_SIZE, false);
     for (int r = from * CONV2_OUT_SIZE; r < to * CONV2_OUT_SIZE; r += CONV2_FILTERS) {
       for (int c = 0; c < CONV2_FILTERS; c++) {
         conv2Out[r + c] += conv2Bias[c];
@@ -1109,9 +1140,6 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Backward pass of conv2: Conv2D, (None, 13, 13, 32) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code conv2Grad}, writes parameter gradients and {@code pool1Grad}.
    */
   private void conv2Backward(int worker, int from, int to) {
-    // this worker's kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
-    Gemm.tn(CONV2_PATCH, CONV2_FILTERS, (to - from) * CONV2_PIXELS, conv2Cols, from * CONV2_PIXELS * CONV2_PATCH,
-        conv2Grad, from * CONV2_OUT_SIZE, conv2KernelGradParts[worker], 0, false);
     float[] partial = conv2BiasGradParts[worker];
     double[] total = conv2BiasTotal[worker];
     Arrays.fill(total, 0);
@@ -1130,25 +1158,49 @@ public final class SequentialModelNetwork implements FloatNetwork {
     for (int c = 0; c < CONV2_FILTERS; c++) {
       partial[c] = (float) total[c];
     }
-    // input gradient: colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
-    Gemm.nt((to - from) * CONV2_PIXELS, CONV2_PATCH, CONV2_FILTERS, conv2Grad, from * CONV2_OUT_SIZE, conv2Kernel, 0,
-        conv2ColsGrad, from * CONV2_PIXELS * CONV2_PATCH, false);
-    Arrays.fill(pool1Grad, from * CONV2_IN_SIZE, to * CONV2_IN_SIZE, 0);
-    for (int b = from; b < to; b++) {
-      for (int oh = 0; oh < CONV2_OUT_H; oh++) {
-        for (int ow = 0; ow < CONV2_OUT_W; ow++) {
-          int row = ((b * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
-          for (int kh = 0; kh < CONV2_KH; kh++) {
-            int ih = oh * CONV2_SH + kh - CONV2_PAD_TOP;
-            for (int kw = 0; kw < CONV2_KW; kw++) {
-              int iw = ow * CONV2_SW + kw - CONV2_PAD_LEFT;
-              if (ih < 0 || ih >= CONV2_IN_H || iw < 0 || iw >= CONV2_IN_W) {
-                continue;
-              }
-              int src = row + (kh * CONV2_KW + kw) * CONV2_IN_C;
-              int dst = ((b * CONV2_IN_H + ih) * CONV2_IN_W + iw) * CONV2_IN_C;
-              for (int c = 0; c < CONV2_IN_C; c++) {
-                pool1Grad[dst + c] += conv2ColsGrad[src + c];
+    // blocks of CONV2_BLOCK samples: im2col again (cheaper than keeping it), this worker's kernel gradient
+    // += cols^T[PATCH, pixels] x grad[pixels, FILTERS], and the input gradient
+    float[] cols = conv2Cols[worker];
+    float[] colsGrad = conv2ColsGrad[worker];
+    int blocks = (to - from + CONV2_BLOCK - 1) / CONV2_BLOCK;
+    int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most CONV2_BLOCK samples
+    for (int s0 = from; s0 < to; s0 += blockSize) {
+      int s1 = Math.min(s0 + blockSize, to);
+      for (int b = s0; b < s1; b++) {
+        for (int oh = 0; oh < CONV2_OUT_H; oh++) {
+          for (int ow = 0; ow < CONV2_OUT_W; ow++) {
+            int row = (((b - s0) * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
+            for (int kh = 0; kh < CONV2_KH; kh++) {
+              int ih = oh * CONV2_SH + kh;
+              // the KW pixels of this kernel row are contiguous in the input: one copy
+              System.arraycopy(pool1Out, ((b * CONV2_IN_H + ih) * CONV2_IN_W + ow * CONV2_SW) * CONV2_IN_C,
+                  cols, row + kh * CONV2_KW * CONV2_IN_C, CONV2_KW * CONV2_IN_C);
+            }
+          }
+        }
+      }
+      Gemm.tn(CONV2_PATCH, CONV2_FILTERS, (s1 - s0) * CONV2_PIXELS, cols, 0, conv2Grad, s0 * CONV2_OUT_SIZE,
+          conv2KernelGradParts[worker], 0, s0 > from);
+      // colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
+      Gemm.nt((s1 - s0) * CONV2_PIXELS, CONV2_PATCH, CONV2_FILTERS, conv2Grad, s0 * CONV2_OUT_SIZE, conv2Kernel, 0,
+          colsGrad, 0, false);
+      Arrays.fill(pool1Grad, s0 * CONV2_IN_SIZE, s1 * CONV2_IN_SIZE, 0);
+      for (int b = s0; b < s1; b++) {
+        for (int oh = 0; oh < CONV2_OUT_H; oh++) {
+          for (int ow = 0; ow < CONV2_OUT_W; ow++) {
+            int row = (((b - s0) * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
+            for (int kh = 0; kh < CONV2_KH; kh++) {
+              int ih = oh * CONV2_SH + kh - CONV2_PAD_TOP;
+              for (int kw = 0; kw < CONV2_KW; kw++) {
+                int iw = ow * CONV2_SW + kw - CONV2_PAD_LEFT;
+                if (ih < 0 || ih >= CONV2_IN_H || iw < 0 || iw >= CONV2_IN_W) {
+                  continue;
+                }
+                int src = row + (kh * CONV2_KW + kw) * CONV2_IN_C;
+                int dst = ((b * CONV2_IN_H + ih) * CONV2_IN_W + iw) * CONV2_IN_C;
+                for (int c = 0; c < CONV2_IN_C; c++) {
+                  pool1Grad[dst + c] += colsGrad[src + c];
+                }
               }
             }
           }

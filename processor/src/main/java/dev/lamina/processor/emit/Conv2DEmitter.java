@@ -13,7 +13,8 @@ import java.util.Map;
  * Conv2D as im2col and one matrix product: each output pixel's receptive field is copied into a row of
  * {@code cols} ({@code KH * KW * IN_C} values, in the kernel's own (kh, kw, c) order), so the convolution is
  * {@code out[pixels, F] = cols[pixels, PATCH] x kernel[PATCH, F]}. Backward is two more products and col2im. Each
- * worker does its own samples' rows; its kernel gradient is a partial sum, added up after the backward pass.
+ * worker does its own samples, a block at a time so that the columns stay in cache (backward builds them again
+ * rather than keeping them); its kernel gradient is a partial sum, added up after the backward pass.
  */
 final class Conv2DEmitter extends LayerEmitter {
   private final LayerSpec.Conv2D spec;
@@ -44,7 +45,18 @@ final class Conv2DEmitter extends LayerEmitter {
     c.put("PAD_LEFT", Window.of(in.get(1), kw, spec.strides().get(1), spec.padding()).padBefore());
     c.put("PATCH", kh * kw * in.get(2));
     c.put("PIXELS", out.get(0) * out.get(1));
+    c.put("BLOCK", block());
     return c;
+  }
+
+  /**
+   * Samples per im2col block: enough that a block's rows make a good matrix product, few enough that its columns
+   * (about 2 MB) stay in the core's cache between im2col and the product.
+   */
+  int block() {
+    int perSample = layer.outputShape().get(0) * layer.outputShape().get(1) * spec.kernel().get(0)
+        * spec.kernel().get(1) * layer.inputShape().get(2);
+    return Math.max(1, 524288 / perSample);
   }
 
   @Override
@@ -66,62 +78,76 @@ final class Conv2DEmitter extends LayerEmitter {
   @Override
   List<Buffer> buffers() {
     List<Buffer> b = new ArrayList<>();
-    b.add(new Buffer(name() + "Cols", prefix() + "_PIXELS * " + prefix() + "_PATCH", Scope.BATCH, "elem"));
-    b.add(new Buffer(name() + "ColsGrad", prefix() + "_PIXELS * " + prefix() + "_PATCH", Scope.BATCH, "elem"));
+    String block = prefix() + "_BLOCK * " + prefix() + "_PIXELS * " + prefix() + "_PATCH";
+    b.add(new Buffer(name() + "Cols", block, Scope.WORKER, "elem"));
+    b.add(new Buffer(name() + "ColsGrad", block, Scope.WORKER, "elem"));
     if (spec.useBias()) {
       b.add(new Buffer(name() + "BiasTotal", prefix() + "_FILTERS", Scope.WORKER, "double"));
     }
     return b;
   }
 
-  @Override
-  CodeBlock forward() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    b.add(code("// im2col: one row of {P}_PATCH values per output pixel\n"));
+  /** im2col of samples {@code [s0, s1)} into this worker's {@code cols}, one row of PATCH values per pixel. */
+  private CodeBlock im2col() {
     if (spec.padding() == Padding.VALID) {
-      b.add(code("""
-          for (int b = from; b < to; b++) {
+      return code("""
+          for (int b = s0; b < s1; b++) {
             for (int oh = 0; oh < {P}_OUT_H; oh++) {
               for (int ow = 0; ow < {P}_OUT_W; ow++) {
-                int row = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
+                int row = (((b - s0) * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
                 for (int kh = 0; kh < {P}_KH; kh++) {
                   int ih = oh * {P}_SH + kh;
                   // the KW pixels of this kernel row are contiguous in the input: one copy
                   System.arraycopy({in}, ((b * {P}_IN_H + ih) * {P}_IN_W + ow * {P}_SW) * {P}_IN_C,
-                      {name}Cols, row + kh * {P}_KW * {P}_IN_C, {P}_KW * {P}_IN_C);
+                      cols, row + kh * {P}_KW * {P}_IN_C, {P}_KW * {P}_IN_C);
                 }
               }
             }
           }
-          """));
-    } else {
-      b.add(code("""
-          for (int b = from; b < to; b++) {
-            for (int oh = 0; oh < {P}_OUT_H; oh++) {
-              for (int ow = 0; ow < {P}_OUT_W; ow++) {
-                int row = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
-                for (int kh = 0; kh < {P}_KH; kh++) {
-                  int ih = oh * {P}_SH + kh - {P}_PAD_TOP;
-                  for (int kw = 0; kw < {P}_KW; kw++) {
-                    int iw = ow * {P}_SW + kw - {P}_PAD_LEFT;
-                    int at = row + (kh * {P}_KW + kw) * {P}_IN_C;
-                    if (ih < 0 || ih >= {P}_IN_H || iw < 0 || iw >= {P}_IN_W) {
-                      {Arrays}.fill({name}Cols, at, at + {P}_IN_C, 0); // zero padding
-                    } else {
-                      System.arraycopy({in}, ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_IN_C, {name}Cols, at, {P}_IN_C);
-                    }
+          """);
+    }
+    return code("""
+        for (int b = s0; b < s1; b++) {
+          for (int oh = 0; oh < {P}_OUT_H; oh++) {
+            for (int ow = 0; ow < {P}_OUT_W; ow++) {
+              int row = (((b - s0) * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
+              for (int kh = 0; kh < {P}_KH; kh++) {
+                int ih = oh * {P}_SH + kh - {P}_PAD_TOP;
+                for (int kw = 0; kw < {P}_KW; kw++) {
+                  int iw = ow * {P}_SW + kw - {P}_PAD_LEFT;
+                  int at = row + (kh * {P}_KW + kw) * {P}_IN_C;
+                  if (ih < 0 || ih >= {P}_IN_H || iw < 0 || iw >= {P}_IN_W) {
+                    {Arrays}.fill(cols, at, at + {P}_IN_C, 0); // zero padding
+                  } else {
+                    System.arraycopy({in}, ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_IN_C, cols, at, {P}_IN_C);
                   }
                 }
               }
             }
           }
-          """));
-    }
+        }
+        """);
+  }
+
+  @Override
+  CodeBlock forward() {
+    CodeBlock.Builder b = CodeBlock.builder();
     b.add(code("""
-        // out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
-        {Gemm}.nn((to - from) * {P}_PIXELS, {P}_FILTERS, {P}_PATCH, {name}Cols, from * {P}_PIXELS * {P}_PATCH,
-            {name}Kernel, 0, {out}, from * {P}_OUT_SIZE, false);
+        // blocks of {P}_BLOCK samples: im2col, then out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
+        {T}[] cols = {name}Cols[worker];
+        int blocks = (to - from + {P}_BLOCK - 1) / {P}_BLOCK;
+        int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most {P}_BLOCK samples
+        for (int s0 = from; s0 < to; s0 += blockSize) {
+          int s1 = Math.min(s0 + blockSize, to);
         """));
+    b.indent();
+    b.add(im2col());
+    b.add(code("""
+        {Gemm}.nn((s1 - s0) * {P}_PIXELS, {P}_FILTERS, {P}_PATCH, cols, 0, {name}Kernel, 0, {out}, s0 * {P}_OUT_SIZE,
+            false);
+        """));
+    b.unindent();
+    b.add("}\n");
     if (spec.useBias()) {
       b.add(addBias(out(), name() + "Bias", prefix() + "_FILTERS"));
     }
@@ -137,23 +163,34 @@ final class Conv2DEmitter extends LayerEmitter {
       b.add("// through the activation\n");
       b.add(act);
     }
-    b.add(code("""
-        // this worker's kernel gradient: cols^T[PATCH, pixels] x grad[pixels, FILTERS]
-        {Gemm}.tn({P}_PATCH, {P}_FILTERS, (to - from) * {P}_PIXELS, {name}Cols, from * {P}_PIXELS * {P}_PATCH,
-            {grad}, from * {P}_OUT_SIZE, {name}KernelGradParts[worker], 0, false);
-        """));
     if (spec.useBias()) {
       b.add(biasGradient(grad(), name() + "BiasGradParts", prefix() + "_FILTERS"));
     }
+    b.add(code("""
+        // blocks of {P}_BLOCK samples: im2col again (cheaper than keeping it), this worker's kernel gradient
+        // += cols^T[PATCH, pixels] x grad[pixels, FILTERS], and the input gradient
+        {T}[] cols = {name}Cols[worker];
+        {T}[] colsGrad = {name}ColsGrad[worker];
+        int blocks = (to - from + {P}_BLOCK - 1) / {P}_BLOCK;
+        int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most {P}_BLOCK samples
+        for (int s0 = from; s0 < to; s0 += blockSize) {
+          int s1 = Math.min(s0 + blockSize, to);
+        """));
+    b.indent();
+    b.add(im2col());
+    b.add(code("""
+        {Gemm}.tn({P}_PATCH, {P}_FILTERS, (s1 - s0) * {P}_PIXELS, cols, 0, {grad}, s0 * {P}_OUT_SIZE,
+            {name}KernelGradParts[worker], 0, s0 > from);
+        """));
     b.add(inputGradient(code("""
-        // input gradient: colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
-        {Gemm}.nt((to - from) * {P}_PIXELS, {P}_PATCH, {P}_FILTERS, {grad}, from * {P}_OUT_SIZE, {name}Kernel, 0,
-            {name}ColsGrad, from * {P}_PIXELS * {P}_PATCH, false);
-        {Arrays}.fill({inGrad}, from * {P}_IN_SIZE, to * {P}_IN_SIZE, 0);
-        for (int b = from; b < to; b++) {
+        // colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
+        {Gemm}.nt((s1 - s0) * {P}_PIXELS, {P}_PATCH, {P}_FILTERS, {grad}, s0 * {P}_OUT_SIZE, {name}Kernel, 0,
+            colsGrad, 0, false);
+        {Arrays}.fill({inGrad}, s0 * {P}_IN_SIZE, s1 * {P}_IN_SIZE, 0);
+        for (int b = s0; b < s1; b++) {
           for (int oh = 0; oh < {P}_OUT_H; oh++) {
             for (int ow = 0; ow < {P}_OUT_W; ow++) {
-              int row = ((b * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
+              int row = (((b - s0) * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
               for (int kh = 0; kh < {P}_KH; kh++) {
                 int ih = oh * {P}_SH + kh - {P}_PAD_TOP;
                 for (int kw = 0; kw < {P}_KW; kw++) {
@@ -164,7 +201,7 @@ final class Conv2DEmitter extends LayerEmitter {
                   int src = row + (kh * {P}_KW + kw) * {P}_IN_C;
                   int dst = ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_IN_C;
                   for (int c = 0; c < {P}_IN_C; c++) {
-                    {inGrad}[dst + c] += {name}ColsGrad[src + c];
+                    {inGrad}[dst + c] += colsGrad[src + c];
                   }
                 }
               }
@@ -172,6 +209,8 @@ final class Conv2DEmitter extends LayerEmitter {
           }
         }
         """)));
+    b.unindent();
+    b.add("}\n");
     return b.build();
   }
 }
