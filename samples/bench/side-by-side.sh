@@ -70,6 +70,13 @@ for k in keys:
     print(f"| {name} | {fmt(a)} | {fmt(b)} | {ratio} |")
 if not keys:
     print("| (no RESULT lines found) | - | - | - |")
+# the ceiling: the best sgemm either side measured on this machine; each side's useful training rate against it
+ceiling = max([v for d in (lam, pt) for k, v in d.items() if "sgemm" in k] or [0.0])
+if ceiling > 0:
+    a, b = lam.get("useful_train_gflops"), pt.get("useful_train_gflops")
+    share = lambda v: "-" if v is None else f"{100 * v / ceiling:.1f}%"
+    print(f"| useful training FLOP/s / best sgemm on this machine ({ceiling:.0f} GFLOP/s) | {share(a)} | {share(b)} | "
+          + (f"{a / b:.3g}" if a is not None and b else "-") + " |")
 EOF
 }
 
