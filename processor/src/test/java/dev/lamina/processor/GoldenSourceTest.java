@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenSourceTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden/SequentialModelNetwork.java");
+  /** The seed model itself, from the samples module (tests run in the processor module's folder). */
+  static final Path SEED_MODEL = Path.of("../samples/src/main/java/dev/lamina/samples/SequentialModel.java");
 
   @Test
   void seedModelSourceMatchesGoldenFile() throws IOException {
-    JavaFileObject model = JavaFileObjects.forResource("golden/SequentialModel.java");
+    JavaFileObject model = JavaFileObjects.forSourceString("dev.lamina.samples.SequentialModel",
+        Files.readString(SEED_MODEL, StandardCharsets.UTF_8));
     Compilation c = Compiler.javac().withProcessors(new LaminaProcessor()).withOptions("-proc:only").compile(model);
     assertThat(c).succeededWithoutWarnings();
     if (Boolean.getBoolean("lamina.updateGolden")) {

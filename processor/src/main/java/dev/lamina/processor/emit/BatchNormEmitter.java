@@ -32,13 +32,20 @@ final class BatchNormEmitter extends LayerEmitter {
 
   @Override
   List<Param> params() {
-    List<Integer> shape = List.of(channels());
-    // worker 0 writes the gamma and beta gradients whole, after the workers' sums meet
+    return params(name(), channels());
+  }
+
+  /**
+   * A BatchNorm's parameters, as Keras names and initialises them. Worker 0 writes the gamma and beta gradients
+   * whole, after the workers' sums meet.
+   */
+  static List<Param> params(String name, int channels) {
+    List<Integer> shape = List.of(channels);
     return list(
-        new Param(name() + "Gamma", name() + ".gamma", shape, true, Init.ONES, 0, 0).whole(),
-        new Param(name() + "Beta", name() + ".beta", shape, true, Init.ZEROS, 0, 0).whole(),
-        new Param(name() + "MovingMean", name() + ".moving_mean", shape, false, Init.ZEROS, 0, 0),
-        new Param(name() + "MovingVariance", name() + ".moving_variance", shape, false, Init.ONES, 0, 0));
+        new Param(name + "Gamma", name + ".gamma", shape, true, Init.ONES, 0, 0).whole(),
+        new Param(name + "Beta", name + ".beta", shape, true, Init.ZEROS, 0, 0).whole(),
+        new Param(name + "MovingMean", name + ".moving_mean", shape, false, Init.ZEROS, 0, 0),
+        new Param(name + "MovingVariance", name + ".moving_variance", shape, false, Init.ONES, 0, 0));
   }
 
   @Override

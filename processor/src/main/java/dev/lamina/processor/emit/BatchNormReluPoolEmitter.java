@@ -46,12 +46,7 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
 
   @Override
   List<Param> params() {
-    List<Integer> shape = List.of(layer.inputShape().get(2));
-    return list(
-        new Param(name() + "Gamma", name() + ".gamma", shape, true, Init.ONES, 0, 0).whole(),
-        new Param(name() + "Beta", name() + ".beta", shape, true, Init.ZEROS, 0, 0).whole(),
-        new Param(name() + "MovingMean", name() + ".moving_mean", shape, false, Init.ZEROS, 0, 0),
-        new Param(name() + "MovingVariance", name() + ".moving_variance", shape, false, Init.ONES, 0, 0));
+    return BatchNormEmitter.params(name(), layer.inputShape().get(2));
   }
 
   @Override

@@ -129,17 +129,24 @@ final class Conv2DEmitter extends LayerEmitter {
         """);
   }
 
+  /** Opens the loop over this worker's samples in equal blocks of at most BLOCK: {@code [s0, s1)}. */
+  private CodeBlock blockLoop() {
+    return code("""
+        int blocks = (to - from + {P}_BLOCK - 1) / {P}_BLOCK;
+        int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most {P}_BLOCK samples
+        for (int s0 = from; s0 < to; s0 += blockSize) {
+          int s1 = Math.min(s0 + blockSize, to);
+        """);
+  }
+
   @Override
   CodeBlock forward() {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add(code("""
         // blocks of {P}_BLOCK samples: im2col, then out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
         {T}[] cols = {name}Cols[worker];
-        int blocks = (to - from + {P}_BLOCK - 1) / {P}_BLOCK;
-        int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most {P}_BLOCK samples
-        for (int s0 = from; s0 < to; s0 += blockSize) {
-          int s1 = Math.min(s0 + blockSize, to);
         """));
+    b.add(blockLoop());
     b.indent();
     b.add(im2col());
     b.add(code("""
@@ -171,11 +178,8 @@ final class Conv2DEmitter extends LayerEmitter {
         // += cols^T[PATCH, pixels] x grad[pixels, FILTERS], and the input gradient
         {T}[] cols = {name}Cols[worker];
         {T}[] colsGrad = {name}ColsGrad[worker];
-        int blocks = (to - from + {P}_BLOCK - 1) / {P}_BLOCK;
-        int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most {P}_BLOCK samples
-        for (int s0 = from; s0 < to; s0 += blockSize) {
-          int s1 = Math.min(s0 + blockSize, to);
         """));
+    b.add(blockLoop());
     b.indent();
     b.add(im2col());
     b.add(code("""

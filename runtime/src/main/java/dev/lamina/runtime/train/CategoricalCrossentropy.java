@@ -32,15 +32,7 @@ public final class CategoricalCrossentropy implements Loss {
         ySum += targets[row + c];
       }
       if (logits != null) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < outputSize; c++) {
-          max = Math.max(max, logits[row + c]);
-        }
-        double sum = 0;
-        for (int c = 0; c < outputSize; c++) {
-          sum += Math.exp(logits[row + c] - max);
-        }
-        double logSumExp = Math.log(sum) + max;
+        double logSumExp = SparseCategoricalCrossentropy.logSumExp(logits, row, outputSize);
         for (int c = 0; c < outputSize; c++) {
           total += targets[row + c] * (logSumExp - logits[row + c]);
           if (gradient != null) {

@@ -23,6 +23,19 @@ public final class SparseCategoricalCrossentropy implements Loss {
     return true;
   }
 
+  /** {@code log(sum(exp(z)))} over {@code z = values[row, row + length)}, shifted by the maximum for stability. */
+  static double logSumExp(float[] values, int row, int length) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < length; c++) {
+      max = Math.max(max, values[row + c]);
+    }
+    double sum = 0;
+    for (int c = 0; c < length; c++) {
+      sum += Math.exp(values[row + c] - max);
+    }
+    return Math.log(sum) + max;
+  }
+
   static int label(float[] targets, int s, int outputSize) {
     float t = targets[s];
     int y = (int) t;
@@ -40,15 +53,7 @@ public final class SparseCategoricalCrossentropy implements Loss {
       int row = s * outputSize;
       int y = label(targets, s, outputSize);
       if (logits != null) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < outputSize; c++) {
-          max = Math.max(max, logits[row + c]);
-        }
-        double sum = 0;
-        for (int c = 0; c < outputSize; c++) {
-          sum += Math.exp(logits[row + c] - max);
-        }
-        total += Math.log(sum) + max - logits[row + y];
+        total += logSumExp(logits, row, outputSize) - logits[row + y];
         if (gradient != null) {
           for (int c = 0; c < outputSize; c++) {
             gradient[row + c] = (float) ((output[row + c] - (c == y ? 1 : 0)) / n);
