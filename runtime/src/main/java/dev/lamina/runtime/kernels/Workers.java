@@ -83,6 +83,7 @@ public final class Workers {
     caller = Thread.currentThread();
     failure = null;
     finished.set(0);
+    arrived.set(0); // a failed run may have left workers counted at a barrier
     generation.incrementAndGet();
     for (int w = 1; w < size; w++) {
       LockSupport.unpark(threads[w]);
@@ -90,7 +91,9 @@ public final class Workers {
     try {
       chunk.run(0, 0, (int) ((long) n / workers));
     } catch (Throwable e) {
-      failure = e;
+      if (failure == null) {
+        failure = e;
+      }
     }
     int spins = 0;
     while (finished.get() < size - 1) {
@@ -102,6 +105,9 @@ public final class Workers {
     }
     task = null;
     Throwable f = failure;
+    if (f instanceof IllegalStateException && f.getCause() != null && "another Lamina worker failed".equals(f.getMessage())) {
+      f = f.getCause();
+    }
     if (f instanceof RuntimeException r) {
       throw r;
     } else if (f instanceof Error e) {
@@ -125,6 +131,10 @@ public final class Workers {
     }
     int spins = 0;
     while (barrierGeneration == gen) {
+      if (failure != null) {
+        // a worker failed and will never arrive: give up instead of waiting forever
+        throw new IllegalStateException("another Lamina worker failed", failure);
+      }
       if (++spins < SPINS) {
         Thread.onSpinWait();
       } else {
@@ -181,7 +191,9 @@ public final class Workers {
         try {
           task.run(index, (int) ((long) n * index / workers), (int) ((long) n * (index + 1) / workers));
         } catch (Throwable e) {
-          failure = e;
+          if (failure == null) {
+            failure = e;
+          }
         }
       }
       if (finished.incrementAndGet() == size - 1) {
