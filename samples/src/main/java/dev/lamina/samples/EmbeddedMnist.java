@@ -13,29 +13,29 @@ import dev.lamina.runtime.data.Idx;
  */
 public final class EmbeddedMnist {
 
-    private static final String DIRECTORY = "/dev/lamina/samples/mnist-10k/";
+  private static final String DIRECTORY = "/dev/lamina/samples/mnist-10k/";
 
-    private EmbeddedMnist() {
-    }
+  private EmbeddedMnist() {
+  }
 
-    /** The 7,996 training digits: images [7996, 28, 28, 1] in [0, 1], labels [7996]. */
-    public static Dataset train() {
-        return load("train");
-    }
+  /** The 7,996 training digits: images [7996, 28, 28, 1] in [0, 1], labels [7996]. */
+  public static Dataset train() {
+    return load("train");
+  }
 
-    /** The 2,004 test digits: images [2004, 28, 28, 1] in [0, 1], labels [2004]. */
-    public static Dataset test() {
-        return load("test");
-    }
+  /** The 2,004 test digits: images [2004, 28, 28, 1] in [0, 1], labels [2004]. */
+  public static Dataset test() {
+    return load("test");
+  }
 
-    private static Dataset load(String split) {
-        String images = DIRECTORY + split + "-images-idx3-ubyte.gz";
-        String labels = DIRECTORY + split + "-labels-idx1-ubyte.gz";
-        try (InputStream imageStream = EmbeddedMnist.class.getResourceAsStream(images);
-                InputStream labelStream = EmbeddedMnist.class.getResourceAsStream(labels)) {
-            return Idx.load(imageStream, labelStream, images, labels);
-        } catch (IOException e) {
-            throw new UncheckedIOException("closing " + images + " or " + labels, e);
-        }
+  private static Dataset load(String split) {
+    String images = DIRECTORY + split + "-images-idx3-ubyte.gz";
+    String labels = DIRECTORY + split + "-labels-idx1-ubyte.gz";
+    try (InputStream imageStream = EmbeddedMnist.class.getResourceAsStream(images);
+        InputStream labelStream = EmbeddedMnist.class.getResourceAsStream(labels)) {
+      return Idx.load(imageStream, labelStream, images, labels);
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing " + images + " or " + labels, e);
     }
+  }
 }

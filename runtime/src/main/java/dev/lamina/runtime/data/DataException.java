@@ -6,15 +6,15 @@ package dev.lamina.runtime.data;
  */
 public final class DataException extends RuntimeException {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /** An error with a message that names the file. */
-    public DataException(String message) {
-        super(message);
-    }
+  /** An error with a message that names the file. */
+  public DataException(String message) {
+    super(message);
+  }
 
-    /** An error with a message that names the file, caused by an I/O failure. */
-    public DataException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  /** An error with a message that names the file, caused by an I/O failure. */
+  public DataException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -27,218 +27,218 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Idx {
 
-    /** Magic number of an IDX file of unsigned bytes with 3 dimensions (images). */
-    public static final int IMAGES_MAGIC = 0x00000803;
-    /** Magic number of an IDX file of unsigned bytes with 1 dimension (labels). */
-    public static final int LABELS_MAGIC = 0x00000801;
+  /** Magic number of an IDX file of unsigned bytes with 3 dimensions (images). */
+  public static final int IMAGES_MAGIC = 0x00000803;
+  /** Magic number of an IDX file of unsigned bytes with 1 dimension (labels). */
+  public static final int LABELS_MAGIC = 0x00000801;
 
-    private static final int IMAGES_HEADER = 16;
-    private static final int LABELS_HEADER = 8;
+  private static final int IMAGES_HEADER = 16;
+  private static final int LABELS_HEADER = 8;
 
-    private Idx() {
+  private Idx() {
+  }
+
+  /** Loads an images file and a labels file. */
+  public static Dataset load(Path images, Path labels) {
+    Objects.requireNonNull(images, "images");
+    Objects.requireNonNull(labels, "labels");
+    byte[] imageBytes = readFile(images);
+    byte[] labelBytes = readFile(labels);
+    return build(imageBytes, images.toString(), labelBytes, labels.toString());
+  }
+
+  /**
+   * Loads split {@code split} from a directory: files {@code {split}-images-idx3-ubyte} and
+   * {@code {split}-labels-idx1-ubyte}, each optionally ending in {@code .gz}. For "test" and "t10k" both
+   * prefixes are tried, "test" first (MNIST names its test files t10k-...); images and labels are taken
+   * with the same prefix.
+   */
+  public static Dataset load(Path directory, String split) {
+    Objects.requireNonNull(directory, "directory");
+    if (split == null || split.isBlank()) {
+      throw new IllegalArgumentException("split must be a file-name prefix such as train, test or t10k but was "
+          + (split == null ? "null" : "\"" + split + "\""));
+    }
+    if (!Files.isDirectory(directory)) {
+      throw new DataException("no such directory: " + directory);
+    }
+    List<String> prefixes = split.equals("test") || split.equals("t10k") ? List.of("test", "t10k") : List.of(split);
+    List<String> tried = new ArrayList<>();
+    for (String prefix : prefixes) {
+      Path images = find(directory, prefix + "-images-idx3-ubyte");
+      if (images != null) {
+        Path labels = find(directory, prefix + "-labels-idx1-ubyte");
+        if (labels == null) {
+          throw new DataException("no such file: " + directory.resolve(prefix + "-labels-idx1-ubyte") + "(.gz)");
+        }
+        return load(images, labels);
+      }
+      tried.add(directory.resolve(prefix + "-images-idx3-ubyte") + "(.gz)");
+    }
+    throw new DataException("no such file: " + String.join(" or ", tried));
+  }
+
+  /**
+   * Loads images and labels from streams, e.g. classpath resources. Each stream is read to its end and
+   * not closed. The names are used in error messages only.
+   */
+  public static Dataset load(InputStream images, InputStream labels, String imagesName, String labelsName) {
+    byte[] imageBytes = readStream(images, imagesName);
+    byte[] labelBytes = readStream(labels, labelsName);
+    return build(imageBytes, imagesName, labelBytes, labelsName);
+  }
+
+  private static Path find(Path directory, String stem) {
+    for (String name : new String[] {stem, stem + ".gz"}) {
+      Path file = directory.resolve(name);
+      if (Files.isRegularFile(file)) {
+        return file;
+      }
+    }
+    return null;
+  }
+
+  private static byte[] readFile(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new DataException("no such file: " + file, e);
+    } catch (IOException e) {
+      throw new DataException(file + ": cannot read: " + e, e);
+    }
+    return gunzipIfCompressed(bytes, file.toString());
+  }
+
+  private static byte[] readStream(InputStream in, String name) {
+    if (in == null) {
+      throw new DataException("no such resource: " + name);
+    }
+    byte[] bytes;
+    try {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new DataException(name + ": cannot read: " + e, e);
+    }
+    return gunzipIfCompressed(bytes, name);
+  }
+
+  private static byte[] gunzipIfCompressed(byte[] bytes, String name) {
+    if (bytes.length < 2 || bytes[0] != (byte) 0x1f || bytes[1] != (byte) 0x8b) {
+      return bytes;
+    }
+    // the gzip trailer ends with the uncompressed size: read into an array of exactly that size (readAllBytes
+    // would grow and copy its buffer, doubling the memory a large file needs); fall back if it does not match
+    int size = (bytes[bytes.length - 4] & 0xFF) | (bytes[bytes.length - 3] & 0xFF) << 8
+        | (bytes[bytes.length - 2] & 0xFF) << 16 | (bytes[bytes.length - 1] & 0xFF) << 24;
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 65536)) {
+      if (size > 0 && bytes.length >= 18) {
+        byte[] out = new byte[size];
+        if (in.readNBytes(out, 0, size) == size && in.read() == -1) {
+          return out;
+        }
+      }
+    } catch (IOException e) {
+      throw new DataException(name + ": corrupt gzip data: " + e.getMessage(), e);
+    }
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 65536)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new DataException(name + ": corrupt gzip data: " + e.getMessage(), e);
+    }
+  }
+
+  private static Dataset build(byte[] imageBytes, String imagesName, byte[] labelBytes, String labelsName) {
+    ByteBuffer header = ByteBuffer.wrap(imageBytes); // big-endian by default
+    checkHeader(imageBytes, imagesName, IMAGES_MAGIC, "IDX unsigned-byte images, 3 dimensions", IMAGES_HEADER);
+    int count = header.getInt(4);
+    int rows = header.getInt(8);
+    int cols = header.getInt(12);
+    if (count <= 0 || rows <= 0 || cols <= 0) {
+      throw new DataException(imagesName + ": expected a positive image count and size but the header says "
+          + Integer.toUnsignedString(count) + " images of " + Integer.toUnsignedString(rows) + "x"
+          + Integer.toUnsignedString(cols));
+    }
+    long pixels = (long) count * rows * cols;
+    long pixelBytes = imageBytes.length - IMAGES_HEADER;
+    if (pixels > Integer.MAX_VALUE - 16) {
+      throw new DataException(imagesName + ": header promises " + count + " images of " + rows + "x" + cols
+          + " (" + pixels + " bytes), more than one array can hold");
+    }
+    if (pixelBytes != pixels) {
+      throw new DataException(imagesName + ": " + (pixelBytes < pixels ? "truncated: " : "")
+          + "header promises " + count + " images of " + rows + "x" + cols + " (" + pixels
+          + " bytes) but the file has " + pixelBytes + " bytes of pixel data");
     }
 
-    /** Loads an images file and a labels file. */
-    public static Dataset load(Path images, Path labels) {
-        Objects.requireNonNull(images, "images");
-        Objects.requireNonNull(labels, "labels");
-        byte[] imageBytes = readFile(images);
-        byte[] labelBytes = readFile(labels);
-        return build(imageBytes, images.toString(), labelBytes, labels.toString());
+    checkHeader(labelBytes, labelsName, LABELS_MAGIC, "IDX unsigned-byte labels, 1 dimension", LABELS_HEADER);
+    int labelCount = ByteBuffer.wrap(labelBytes).getInt(4);
+    long labelDataBytes = labelBytes.length - LABELS_HEADER;
+    if (labelCount < 0 || labelDataBytes != labelCount) {
+      throw new DataException(labelsName + ": " + (labelDataBytes < Integer.toUnsignedLong(labelCount)
+          ? "truncated: " : "") + "header promises " + Integer.toUnsignedString(labelCount) + " labels ("
+          + Integer.toUnsignedString(labelCount) + " bytes) but the file has " + labelDataBytes
+          + " bytes of label data");
+    }
+    if (labelCount != count) {
+      throw new DataException(imagesName + " has " + count + " images but " + labelsName + " has "
+          + labelCount + " labels");
     }
 
-    /**
-     * Loads split {@code split} from a directory: files {@code {split}-images-idx3-ubyte} and
-     * {@code {split}-labels-idx1-ubyte}, each optionally ending in {@code .gz}. For "test" and "t10k" both
-     * prefixes are tried, "test" first (MNIST names its test files t10k-...); images and labels are taken
-     * with the same prefix.
-     */
-    public static Dataset load(Path directory, String split) {
-        Objects.requireNonNull(directory, "directory");
-        if (split == null || split.isBlank()) {
-            throw new IllegalArgumentException("split must be a file-name prefix such as train, test or t10k but was "
-                    + (split == null ? "null" : "\"" + split + "\""));
-        }
-        if (!Files.isDirectory(directory)) {
-            throw new DataException("no such directory: " + directory);
-        }
-        List<String> prefixes = split.equals("test") || split.equals("t10k") ? List.of("test", "t10k") : List.of(split);
-        List<String> tried = new ArrayList<>();
-        for (String prefix : prefixes) {
-            Path images = find(directory, prefix + "-images-idx3-ubyte");
-            if (images != null) {
-                Path labels = find(directory, prefix + "-labels-idx1-ubyte");
-                if (labels == null) {
-                    throw new DataException("no such file: " + directory.resolve(prefix + "-labels-idx1-ubyte") + "(.gz)");
-                }
-                return load(images, labels);
-            }
-            tried.add(directory.resolve(prefix + "-images-idx3-ubyte") + "(.gz)");
-        }
-        throw new DataException("no such file: " + String.join(" or ", tried));
+    // pixels scaled to [0, 1], written straight into the array's off-heap buffer, a chunk at a time
+    INDArray images = Nd4j.createUninitialized(DataType.FLOAT, new long[] {count, rows, cols, 1}, 'c');
+    FloatBuffer target = images.data().asNioFloat();
+    float[] chunk = new float[(int) Math.min(pixels, 1 << 16)];
+    for (long done = 0; done < pixels; done += chunk.length) {
+      int length = (int) Math.min(chunk.length, pixels - done);
+      for (int i = 0; i < length; i++) {
+        chunk[i] = (imageBytes[(int) (IMAGES_HEADER + done + i)] & 0xFF) / 255f;
+      }
+      target.put((int) done, chunk, 0, length);
     }
-
-    /**
-     * Loads images and labels from streams, e.g. classpath resources. Each stream is read to its end and
-     * not closed. The names are used in error messages only.
-     */
-    public static Dataset load(InputStream images, InputStream labels, String imagesName, String labelsName) {
-        byte[] imageBytes = readStream(images, imagesName);
-        byte[] labelBytes = readStream(labels, labelsName);
-        return build(imageBytes, imagesName, labelBytes, labelsName);
+    int[] labels = new int[count];
+    for (int i = 0; i < count; i++) {
+      labels[i] = labelBytes[LABELS_HEADER + i] & 0xFF;
     }
+    return Dataset.of(images, Nd4j.createFromArray(labels));
+  }
 
-    private static Path find(Path directory, String stem) {
-        for (String name : new String[] {stem, stem + ".gz"}) {
-            Path file = directory.resolve(name);
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
-        }
-        return null;
+  private static void checkHeader(byte[] bytes, String name, int magic, String meaning, int headerSize) {
+    if (bytes.length >= 4) {
+      int found = ByteBuffer.wrap(bytes).getInt(0);
+      if (found != magic) {
+        throw new DataException(name + ": expected magic number " + hex(magic) + " (" + meaning
+            + ") but found " + hex(found) + " (" + describe(found) + ")");
+      }
     }
-
-    private static byte[] readFile(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new DataException("no such file: " + file, e);
-        } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e, e);
-        }
-        return gunzipIfCompressed(bytes, file.toString());
+    if (bytes.length < headerSize) {
+      throw new DataException(name + ": truncated: expected a " + headerSize + "-byte IDX header but the file has "
+          + bytes.length + " bytes");
     }
+  }
 
-    private static byte[] readStream(InputStream in, String name) {
-        if (in == null) {
-            throw new DataException("no such resource: " + name);
-        }
-        byte[] bytes;
-        try {
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new DataException(name + ": cannot read: " + e, e);
-        }
-        return gunzipIfCompressed(bytes, name);
+  private static String hex(int value) {
+    return String.format("0x%08X", value);
+  }
+
+  /** What a magic number means, for error messages. */
+  private static String describe(int magic) {
+    if ((magic >>> 16) != 0) {
+      return "not an IDX file";
     }
-
-    private static byte[] gunzipIfCompressed(byte[] bytes, String name) {
-        if (bytes.length < 2 || bytes[0] != (byte) 0x1f || bytes[1] != (byte) 0x8b) {
-            return bytes;
-        }
-        // the gzip trailer ends with the uncompressed size: read into an array of exactly that size (readAllBytes
-        // would grow and copy its buffer, doubling the memory a large file needs); fall back if it does not match
-        int size = (bytes[bytes.length - 4] & 0xFF) | (bytes[bytes.length - 3] & 0xFF) << 8
-                | (bytes[bytes.length - 2] & 0xFF) << 16 | (bytes[bytes.length - 1] & 0xFF) << 24;
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 65536)) {
-            if (size > 0 && bytes.length >= 18) {
-                byte[] out = new byte[size];
-                if (in.readNBytes(out, 0, size) == size && in.read() == -1) {
-                    return out;
-                }
-            }
-        } catch (IOException e) {
-            throw new DataException(name + ": corrupt gzip data: " + e.getMessage(), e);
-        }
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 65536)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new DataException(name + ": corrupt gzip data: " + e.getMessage(), e);
-        }
+    String type = switch ((magic >>> 8) & 0xFF) {
+      case 0x08 -> "unsigned-byte";
+      case 0x09 -> "signed-byte";
+      case 0x0B -> "short";
+      case 0x0C -> "int";
+      case 0x0D -> "float";
+      case 0x0E -> "double";
+      default -> null;
+    };
+    if (type == null) {
+      return "not an IDX file";
     }
-
-    private static Dataset build(byte[] imageBytes, String imagesName, byte[] labelBytes, String labelsName) {
-        ByteBuffer header = ByteBuffer.wrap(imageBytes); // big-endian by default
-        checkHeader(imageBytes, imagesName, IMAGES_MAGIC, "IDX unsigned-byte images, 3 dimensions", IMAGES_HEADER);
-        int count = header.getInt(4);
-        int rows = header.getInt(8);
-        int cols = header.getInt(12);
-        if (count <= 0 || rows <= 0 || cols <= 0) {
-            throw new DataException(imagesName + ": expected a positive image count and size but the header says "
-                    + Integer.toUnsignedString(count) + " images of " + Integer.toUnsignedString(rows) + "x"
-                    + Integer.toUnsignedString(cols));
-        }
-        long pixels = (long) count * rows * cols;
-        long pixelBytes = imageBytes.length - IMAGES_HEADER;
-        if (pixels > Integer.MAX_VALUE - 16) {
-            throw new DataException(imagesName + ": header promises " + count + " images of " + rows + "x" + cols
-                    + " (" + pixels + " bytes), more than one array can hold");
-        }
-        if (pixelBytes != pixels) {
-            throw new DataException(imagesName + ": " + (pixelBytes < pixels ? "truncated: " : "")
-                    + "header promises " + count + " images of " + rows + "x" + cols + " (" + pixels
-                    + " bytes) but the file has " + pixelBytes + " bytes of pixel data");
-        }
-
-        checkHeader(labelBytes, labelsName, LABELS_MAGIC, "IDX unsigned-byte labels, 1 dimension", LABELS_HEADER);
-        int labelCount = ByteBuffer.wrap(labelBytes).getInt(4);
-        long labelDataBytes = labelBytes.length - LABELS_HEADER;
-        if (labelCount < 0 || labelDataBytes != labelCount) {
-            throw new DataException(labelsName + ": " + (labelDataBytes < Integer.toUnsignedLong(labelCount)
-                    ? "truncated: " : "") + "header promises " + Integer.toUnsignedString(labelCount) + " labels ("
-                    + Integer.toUnsignedString(labelCount) + " bytes) but the file has " + labelDataBytes
-                    + " bytes of label data");
-        }
-        if (labelCount != count) {
-            throw new DataException(imagesName + " has " + count + " images but " + labelsName + " has "
-                    + labelCount + " labels");
-        }
-
-        // pixels scaled to [0, 1], written straight into the array's off-heap buffer, a chunk at a time
-        INDArray images = Nd4j.createUninitialized(DataType.FLOAT, new long[] {count, rows, cols, 1}, 'c');
-        FloatBuffer target = images.data().asNioFloat();
-        float[] chunk = new float[(int) Math.min(pixels, 1 << 16)];
-        for (long done = 0; done < pixels; done += chunk.length) {
-            int length = (int) Math.min(chunk.length, pixels - done);
-            for (int i = 0; i < length; i++) {
-                chunk[i] = (imageBytes[(int) (IMAGES_HEADER + done + i)] & 0xFF) / 255f;
-            }
-            target.put((int) done, chunk, 0, length);
-        }
-        int[] labels = new int[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = labelBytes[LABELS_HEADER + i] & 0xFF;
-        }
-        return Dataset.of(images, Nd4j.createFromArray(labels));
-    }
-
-    private static void checkHeader(byte[] bytes, String name, int magic, String meaning, int headerSize) {
-        if (bytes.length >= 4) {
-            int found = ByteBuffer.wrap(bytes).getInt(0);
-            if (found != magic) {
-                throw new DataException(name + ": expected magic number " + hex(magic) + " (" + meaning
-                        + ") but found " + hex(found) + " (" + describe(found) + ")");
-            }
-        }
-        if (bytes.length < headerSize) {
-            throw new DataException(name + ": truncated: expected a " + headerSize + "-byte IDX header but the file has "
-                    + bytes.length + " bytes");
-        }
-    }
-
-    private static String hex(int value) {
-        return String.format("0x%08X", value);
-    }
-
-    /** What a magic number means, for error messages. */
-    private static String describe(int magic) {
-        if ((magic >>> 16) != 0) {
-            return "not an IDX file";
-        }
-        String type = switch ((magic >>> 8) & 0xFF) {
-            case 0x08 -> "unsigned-byte";
-            case 0x09 -> "signed-byte";
-            case 0x0B -> "short";
-            case 0x0C -> "int";
-            case 0x0D -> "float";
-            case 0x0E -> "double";
-            default -> null;
-        };
-        if (type == null) {
-            return "not an IDX file";
-        }
-        int dims = magic & 0xFF;
-        return "IDX " + type + ", " + dims + (dims == 1 ? " dimension" : " dimensions");
-    }
+    int dims = magic & 0xFF;
+    return "IDX " + type + ", " + dims + (dims == 1 ? " dimension" : " dimensions");
+  }
 }

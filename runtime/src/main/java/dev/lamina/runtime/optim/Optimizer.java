@@ -10,18 +10,18 @@ package dev.lamina.runtime.optim;
  */
 public interface Optimizer {
 
-    /** Applies one update to every {@code params[i]} from {@code grads[i]}. */
-    void step(float[][] params, float[][] grads);
+  /** Applies one update to every {@code params[i]} from {@code grads[i]}. */
+  void step(float[][] params, float[][] grads);
 
-    /** The current learning rate. */
-    double learningRate();
+  /** The current learning rate. */
+  double learningRate();
 
-    /** Changes the learning rate for subsequent steps; must be positive. */
-    void setLearningRate(double lr);
+  /** Changes the learning rate for subsequent steps; must be positive. */
+  void setLearningRate(double lr);
 
-    /** Short lower-case name, e.g. {@code "adam"}. */
-    String name();
+  /** Short lower-case name, e.g. {@code "adam"}. */
+  String name();
 
-    /** Drops all state (moments, step count), as if the optimizer were new. */
-    void reset();
+  /** Drops all state (moments, step count), as if the optimizer were new. */
+  void reset();
 }
