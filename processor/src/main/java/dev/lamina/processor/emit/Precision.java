@@ -37,10 +37,4 @@ public enum Precision {
     this.toArray = toArray;
     this.classSuffix = classSuffix;
   }
-
-  /** A literal of this type: {@code 0.001f} or {@code 0.001}. */
-  public String literal(double value) {
-    String text = Double.toString(value);
-    return this == FLOAT ? text + "f" : text;
-  }
 }

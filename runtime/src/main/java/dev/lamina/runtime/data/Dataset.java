@@ -174,6 +174,16 @@ public final class Dataset {
    * @throws IllegalArgumentException unless {@code 0 < fraction < 1} and both parts are non-empty
    */
   public Dataset[] splitLast(double fraction) {
+    int splitAt = splitIndex(fraction);
+    return new Dataset[] {slice(0, splitAt), slice(splitAt, size())};
+  }
+
+  /**
+   * Where {@link #splitLast} cuts: {@code (int) Math.floor(N * (1.0 - fraction))}, the first validation sample.
+   *
+   * @throws IllegalArgumentException unless {@code 0 < fraction < 1} and both parts are non-empty
+   */
+  public int splitIndex(double fraction) {
     if (!(fraction > 0.0 && fraction < 1.0)) {
       throw new IllegalArgumentException("validation fraction must be between 0 and 1 (exclusive) but got "
           + fraction);
@@ -184,7 +194,7 @@ public final class Dataset {
       throw new IllegalArgumentException("cannot split " + n + " samples with validation fraction " + fraction
           + ": one part would be empty");
     }
-    return new Dataset[] {slice(0, splitAt), slice(splitAt, n)};
+    return splitAt;
   }
 
   /**

@@ -93,11 +93,7 @@ public final class Trainer<M> {
     Dataset validationData = validation;
     int validationFrom = 0;
     if (validation == null && settings.validationSplit() > 0) {
-      count = (int) Math.floor(train.size() * (1.0 - settings.validationSplit()));
-      if (count == 0 || count == train.size()) {
-        throw new IllegalArgumentException(network.name() + ": cannot hold out " + settings.validationSplit()
-            + " of " + train.size() + " samples for validation: one part would be empty");
-      }
+      count = train.splitIndex(settings.validationSplit());
       validationData = train;
       validationFrom = count;
     }
@@ -109,6 +105,8 @@ public final class Trainer<M> {
     int targetSize = loss.targetSize(outputSize);
     int batchSize = Math.min(settings.batchSize(), count);
     float[] targets = targets(train);
+    float[] validationTargets = validationData == train ? targets : validationData == null ? null
+        : targets(validationData);
     float[] batchImages = new float[batchSize * sampleSize];
     float[] batchTargets = new float[batchSize * targetSize];
     float[] gradient = new float[batchSize * outputSize];
@@ -164,7 +162,7 @@ public final class Trainer<M> {
       }
       Map<String, Double> logs = logs(lossSum / seen, "");
       if (validationData != null) {
-        Evaluation v = run(validationData, validationFrom, validationData.size(), null);
+        Evaluation v = run(validationData, validationTargets, validationFrom, validationData.size(), null);
         logs.put("val_loss", v.loss());
         v.metrics().forEach((name, value) -> logs.put("val_" + name, value));
       }
@@ -179,7 +177,7 @@ public final class Trainer<M> {
     checkSamples(data, "evaluation data");
     int steps = (data.size() + settings.batchSize() - 1) / settings.batchSize();
     ProgressBar bar = new ProgressBar(steps, settings.verbose(), out, ProgressBar.isTerminal());
-    Evaluation result = run(data, 0, data.size(), bar);
+    Evaluation result = run(data, targets(data), 0, data.size(), bar);
     Map<String, Double> logs = new LinkedHashMap<>(result.metrics());
     logs.put("loss", result.loss());
     bar.finish(logs);
@@ -203,14 +201,13 @@ public final class Trainer<M> {
     return Tensors.create(result, count, network.outputShape());
   }
 
-  /** Loss and metrics over the samples {@code [from, to)} of {@code data}, inference mode. */
-  private Evaluation run(Dataset data, int from, int to, ProgressBar bar) {
+  /** Loss and metrics over the samples {@code [from, to)} of {@code data} (and its targets), inference mode. */
+  private Evaluation run(Dataset data, float[] targets, int from, int to, ProgressBar bar) {
     int count = to - from;
     int sampleSize = network.sampleSize();
     int outputSize = network.outputSize();
     int targetSize = loss.targetSize(outputSize);
     int batchSize = Math.min(settings.batchSize(), count);
-    float[] targets = targets(data);
     float[] batchTargets = new float[batchSize * targetSize];
     float[] batch = new float[batchSize * sampleSize];
     boolean softmaxLogits = loss.usesLogits() && network.softmaxOutput();
