@@ -6,6 +6,7 @@ import dev.lamina.runtime.ParameterInfo;
 import dev.lamina.runtime.Tensors;
 import dev.lamina.runtime.kernels.Gemm;
 import dev.lamina.runtime.kernels.Init;
+import dev.lamina.runtime.kernels.WindowOrder;
 import dev.lamina.runtime.kernels.Workers;
 import java.util.Arrays;
 import java.util.List;
@@ -136,6 +137,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   public static final int CONV1_BLOCK = 86;
 
+  private static final int[] CONV1_ROW = WindowOrder.rowOfPixel(CONV1_OUT_H, CONV1_OUT_W, 2, 2);
+
   /**
    * bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32).
    */
@@ -144,6 +147,12 @@ public final class SequentialModelNetwork implements FloatNetwork {
   public static final int BN1_OUT_SIZE = 21632;
 
   public static final int BN1_CHANNELS = 32;
+
+  public static final int BN1_WINDOWS = 4;
+
+  public static final int BN1_POOLED_SIZE = 5408;
+
+  public static final int BN1_REP = 512;
 
   /**
    * relu1: Activation, (None, 26, 26, 32) -> (None, 26, 26, 32).
@@ -218,6 +227,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   public static final int CONV2_BLOCK = 15;
 
+  private static final int[] CONV2_ROW = WindowOrder.rowOfPixel(CONV2_OUT_H, CONV2_OUT_W, 2, 2);
+
   /**
    * bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64).
    */
@@ -226,6 +237,12 @@ public final class SequentialModelNetwork implements FloatNetwork {
   public static final int BN2_OUT_SIZE = 7744;
 
   public static final int BN2_CHANNELS = 64;
+
+  public static final int BN2_WINDOWS = 4;
+
+  public static final int BN2_POOLED_SIZE = 1600;
+
+  public static final int BN2_REP = 512;
 
   /**
    * relu2: Activation, (None, 11, 11, 64) -> (None, 11, 11, 64).
@@ -445,27 +462,43 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final double[][] conv1BiasTotal = new double[workers.size()][CONV1_FILTERS];
 
-  private int[] pool1Argmax = new int[0];
+  private float[] pool1Selected = new float[0];
 
   private final double[] bn1Mean = new double[BN1_CHANNELS];
 
-  private final float[] bn1MeanT = new float[BN1_CHANNELS];
-
   private final double[] bn1InvStd = new double[BN1_CHANNELS];
-
-  private final float[] bn1Scale = new float[BN1_CHANNELS];
-
-  private final float[] bn1Alpha = new float[BN1_CHANNELS];
-
-  private final float[] bn1Beta0 = new float[BN1_CHANNELS];
 
   private final double[][] bn1Partial = new double[workers.size()][3 * BN1_CHANNELS];
 
-  private final float[][] bn1BlockA = new float[workers.size()][BN1_CHANNELS];
+  private final float[] bn1MeanRep = new float[BN1_REP];
 
-  private final float[][] bn1BlockB = new float[workers.size()][BN1_CHANNELS];
+  private final float[] bn1InvStdRep = new float[BN1_REP];
 
-  private final float[][] bn1Offset = new float[workers.size()][BN1_CHANNELS];
+  private final float[] bn1ScaleRep = new float[BN1_REP];
+
+  private final float[] bn1BetaRep = new float[BN1_REP];
+
+  private final float[] bn1AlphaRep = new float[BN1_REP];
+
+  private final float[] bn1Beta0Rep = new float[BN1_REP];
+
+  private final float[][] bn1X = new float[workers.size()][BN1_REP];
+
+  private final float[][] bn1Y = new float[workers.size()][BN1_REP];
+
+  private final float[][] bn1Dy = new float[workers.size()][BN1_REP];
+
+  private final float[][] bn1Sum = new float[workers.size()][BN1_REP];
+
+  private final float[][] bn1Squares = new float[workers.size()][BN1_REP];
+
+  private final float[][] bn1Shift = new float[workers.size()][BN1_REP];
+
+  private final float[][] bn1Max = new float[workers.size()][BN1_REP];
+
+  private final float[][] bn1Left = new float[workers.size()][BN1_REP];
+
+  private final float[][] bn1Picked = new float[workers.size()][BN1_REP];
 
   private float[] pool1Out = new float[0];
 
@@ -481,27 +514,43 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final double[][] conv2BiasTotal = new double[workers.size()][CONV2_FILTERS];
 
-  private int[] pool2Argmax = new int[0];
+  private float[] pool2Selected = new float[0];
 
   private final double[] bn2Mean = new double[BN2_CHANNELS];
 
-  private final float[] bn2MeanT = new float[BN2_CHANNELS];
-
   private final double[] bn2InvStd = new double[BN2_CHANNELS];
-
-  private final float[] bn2Scale = new float[BN2_CHANNELS];
-
-  private final float[] bn2Alpha = new float[BN2_CHANNELS];
-
-  private final float[] bn2Beta0 = new float[BN2_CHANNELS];
 
   private final double[][] bn2Partial = new double[workers.size()][3 * BN2_CHANNELS];
 
-  private final float[][] bn2BlockA = new float[workers.size()][BN2_CHANNELS];
+  private final float[] bn2MeanRep = new float[BN2_REP];
 
-  private final float[][] bn2BlockB = new float[workers.size()][BN2_CHANNELS];
+  private final float[] bn2InvStdRep = new float[BN2_REP];
 
-  private final float[][] bn2Offset = new float[workers.size()][BN2_CHANNELS];
+  private final float[] bn2ScaleRep = new float[BN2_REP];
+
+  private final float[] bn2BetaRep = new float[BN2_REP];
+
+  private final float[] bn2AlphaRep = new float[BN2_REP];
+
+  private final float[] bn2Beta0Rep = new float[BN2_REP];
+
+  private final float[][] bn2X = new float[workers.size()][BN2_REP];
+
+  private final float[][] bn2Y = new float[workers.size()][BN2_REP];
+
+  private final float[][] bn2Dy = new float[workers.size()][BN2_REP];
+
+  private final float[][] bn2Sum = new float[workers.size()][BN2_REP];
+
+  private final float[][] bn2Squares = new float[workers.size()][BN2_REP];
+
+  private final float[][] bn2Shift = new float[workers.size()][BN2_REP];
+
+  private final float[][] bn2Max = new float[workers.size()][BN2_REP];
+
+  private final float[][] bn2Left = new float[workers.size()][BN2_REP];
+
+  private final float[][] bn2Picked = new float[workers.size()][BN2_REP];
 
   private float[] pool2Out = new float[0];
 
@@ -667,12 +716,12 @@ public final class SequentialModelNetwork implements FloatNetwork {
     }
     conv1Out = new float[n * CONV1_OUT_SIZE];
     conv1Grad = new float[n * CONV1_OUT_SIZE];
-    pool1Argmax = new int[n * POOL1_OUT_SIZE];
+    pool1Selected = new float[n * POOL1_OUT_SIZE];
     pool1Out = new float[n * POOL1_OUT_SIZE];
     pool1Grad = new float[n * POOL1_OUT_SIZE];
     conv2Out = new float[n * CONV2_OUT_SIZE];
     conv2Grad = new float[n * CONV2_OUT_SIZE];
-    pool2Argmax = new int[n * POOL2_OUT_SIZE];
+    pool2Selected = new float[n * POOL2_OUT_SIZE];
     pool2Out = new float[n * POOL2_OUT_SIZE];
     pool2Grad = new float[n * POOL2_OUT_SIZE];
     flatOut = new float[n * FLAT_OUT_SIZE];
@@ -803,7 +852,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
       for (int b = s0; b < s1; b++) {
         for (int oh = 0; oh < CONV1_OUT_H; oh++) {
           for (int ow = 0; ow < CONV1_OUT_W; ow++) {
-            int row = (((b - s0) * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
+            int row = ((b - s0) * CONV1_PIXELS + CONV1_ROW[oh * CONV1_OUT_W + ow]) * CONV1_PATCH; // window order
             for (int kh = 0; kh < CONV1_KH; kh++) {
               int ih = oh * CONV1_SH + kh;
               // the KW pixels of this kernel row are contiguous in the input: one copy
@@ -816,35 +865,15 @@ public final class SequentialModelNetwork implements FloatNetwork {
       Gemm.nn((s1 - s0) * CONV1_PIXELS, CONV1_FILTERS, CONV1_PATCH, cols, 0, conv1Kernel, 0, conv1Out, s0 * CONV1_OUT_SIZE,
           false);
     }
-    for (int r = from * CONV1_OUT_SIZE; r < to * CONV1_OUT_SIZE; r += CONV1_FILTERS) {
-      for (int c = 0; c < CONV1_FILTERS; c++) {
-        conv1Out[r + c] += conv1Bias[c];
-      }
-    }
+    // the bias is added by the BatchNorm that reads this layer (to its mean)
   }
 
   /**
    * Backward pass of conv1: Conv2D, (None, 28, 28, 1) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code conv1Grad}, writes parameter gradients and {@code inputGrad}.
    */
   private void conv1Backward(int worker, int from, int to) {
-    float[] partial = conv1BiasGradParts[worker];
-    double[] total = conv1BiasTotal[worker];
-    Arrays.fill(total, 0);
-    for (int block = from * CONV1_OUT_SIZE; block < to * CONV1_OUT_SIZE; block += 256 * CONV1_FILTERS) {
-      Arrays.fill(partial, 0);
-      int end = Math.min(block + 256 * CONV1_FILTERS, to * CONV1_OUT_SIZE);
-      for (int r = block; r < end; r += CONV1_FILTERS) {
-        for (int c = 0; c < CONV1_FILTERS; c++) {
-          partial[c] += conv1Grad[r + c];
-        }
-      }
-      for (int c = 0; c < CONV1_FILTERS; c++) {
-        total[c] += partial[c];
-      }
-    }
-    for (int c = 0; c < CONV1_FILTERS; c++) {
-      partial[c] = (float) total[c];
-    }
+    // the BatchNorm reading this layer cancels its bias: that gradient is exactly zero
+    Arrays.fill(conv1BiasGradParts[worker], 0);
     // blocks of CONV1_BLOCK samples: im2col again (cheaper than keeping it), this worker's kernel gradient
     // += cols^T[PATCH, pixels] x grad[pixels, FILTERS], and the input gradient
     float[] cols = conv1Cols[worker];
@@ -856,7 +885,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
       for (int b = s0; b < s1; b++) {
         for (int oh = 0; oh < CONV1_OUT_H; oh++) {
           for (int ow = 0; ow < CONV1_OUT_W; ow++) {
-            int row = (((b - s0) * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
+            int row = ((b - s0) * CONV1_PIXELS + CONV1_ROW[oh * CONV1_OUT_W + ow]) * CONV1_PATCH; // window order
             for (int kh = 0; kh < CONV1_KH; kh++) {
               int ih = oh * CONV1_SH + kh;
               // the KW pixels of this kernel row are contiguous in the input: one copy
@@ -876,7 +905,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
         for (int b = s0; b < s1; b++) {
           for (int oh = 0; oh < CONV1_OUT_H; oh++) {
             for (int ow = 0; ow < CONV1_OUT_W; ow++) {
-              int row = (((b - s0) * CONV1_OUT_H + oh) * CONV1_OUT_W + ow) * CONV1_PATCH;
+              int row = ((b - s0) * CONV1_PIXELS + CONV1_ROW[oh * CONV1_OUT_W + ow]) * CONV1_PATCH; // window order
               for (int kh = 0; kh < CONV1_KH; kh++) {
                 int ih = oh * CONV1_SH + kh - CONV1_PAD_TOP;
                 for (int kw = 0; kw < CONV1_KW; kw++) {
@@ -902,30 +931,38 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}.
    */
   private void bn1Forward(int worker, int from, int to) {
-    // bn1 (BatchNorm) + relu1 (ReLU) + pool1 (MaxPool2D), one pass over memory
+    // bn1 (BatchNorm) + relu1 (ReLU) + pool1 (MaxPool2D), one pass over conv1Out (in window order)
     int rows = n * BN1_IN_SIZE / BN1_CHANNELS;
+    float[] x = bn1X[worker];
     if (training) {
-      // this worker's count, sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy)
+      // this worker's sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy):
+      // REP values at a time, added up in double every 64 times REP values
       double[] partial = bn1Partial[worker];
-      float[] k = bn1Offset[worker];
-      float[] sum = bn1BlockA[worker];
-      float[] squares = bn1BlockB[worker];
-      System.arraycopy(conv1Out, from * BN1_IN_SIZE, k, 0, BN1_CHANNELS);
+      float[] k = bn1Shift[worker];
+      float[] sum = bn1Sum[worker];
+      float[] squares = bn1Squares[worker];
+      for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
+        System.arraycopy(conv1Out, from * BN1_IN_SIZE, k, q, BN1_CHANNELS);
+      }
       Arrays.fill(partial, 0);
-      for (int start = from * BN1_IN_SIZE; start < to * BN1_IN_SIZE; start += 256 * BN1_CHANNELS) {
+      for (int start = from * BN1_IN_SIZE; start < to * BN1_IN_SIZE; start += 64 * BN1_REP) {
         Arrays.fill(sum, 0);
         Arrays.fill(squares, 0);
-        int end = Math.min(start + 256 * BN1_CHANNELS, to * BN1_IN_SIZE);
-        for (int r = start; r < end; r += BN1_CHANNELS) {
-          for (int c = 0; c < BN1_CHANNELS; c++) {
-            float d = conv1Out[r + c] - k[c];
-            sum[c] += d;
-            squares[c] += d * d;
+        int end = Math.min(start + 64 * BN1_REP, to * BN1_IN_SIZE);
+        for (int r = start; r < end; r += BN1_REP) {
+          int length = Math.min(BN1_REP, end - r);
+          System.arraycopy(conv1Out, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            float d = x[j] - k[j];
+            sum[j] += d;
+            squares[j] += d * d;
           }
         }
-        for (int c = 0; c < BN1_CHANNELS; c++) {
-          partial[c] += sum[c];
-          partial[BN1_CHANNELS + c] += squares[c];
+        for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
+          for (int c = 0; c < BN1_CHANNELS; c++) {
+            partial[c] += sum[q + c];
+            partial[BN1_CHANNELS + c] += squares[q + c];
+          }
         }
       }
       for (int c = 0; c < BN1_CHANNELS; c++) {
@@ -951,61 +988,63 @@ public final class SequentialModelNetwork implements FloatNetwork {
           double variance = Math.max(squared / rows, 0);
           bn1Mean[c] = mean;
           bn1InvStd[c] = 1 / Math.sqrt(variance + 0.001);
-          bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + mean * (1 - 0.99));
+          bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + (mean + conv1Bias[c]) * (1 - 0.99));
           bn1MovingVariance[c] = (float) (bn1MovingVariance[c] * 0.99 + variance * (1 - 0.99));
         }
       }
     } else if (worker == 0) {
       for (int c = 0; c < BN1_CHANNELS; c++) {
-        bn1Mean[c] = bn1MovingMean[c];
+        bn1Mean[c] = bn1MovingMean[c] - conv1Bias[c];
         bn1InvStd[c] = 1 / Math.sqrt(bn1MovingVariance[c] + 0.001);
       }
     }
     if (worker == 0) {
-      // y = (x - mean) * scale + beta, scale = gamma * invStd
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        bn1MeanT[c] = (float) bn1Mean[c];
-        bn1Scale[c] = (float) (bn1Gamma[c] * bn1InvStd[c]);
+      // y = (x - mean) * scale + beta, scale = gamma * invStd: REP copies of each (value j is channel j % CHANNELS)
+      for (int j = 0; j < BN1_REP; j++) {
+        int c = j % BN1_CHANNELS;
+        bn1MeanRep[j] = (float) bn1Mean[c];
+        bn1InvStdRep[j] = (float) bn1InvStd[c];
+        bn1ScaleRep[j] = (float) (bn1Gamma[c] * bn1InvStd[c]);
+        bn1BetaRep[j] = bn1Beta[c];
       }
     }
     workers.barrier();
-    // normalise, pool (keeping where each maximum came from; ties keep the first), then ReLU the maximum
+    // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
+    // training also the input at the first position holding the maximum
+    float[] mean = bn1MeanRep;
+    float[] scale = bn1ScaleRep;
+    float[] beta = bn1BetaRep;
+    float[] max = bn1Max[worker];
+    float[] y = bn1Y[worker];
+    float[] left = bn1Left[worker];
+    float[] picked = bn1Picked[worker];
     for (int b = from; b < to; b++) {
-      for (int oh = 0; oh < POOL1_OUT_H; oh++) {
-        for (int ow = 0; ow < POOL1_OUT_W; ow++) {
-          int o = ((b * POOL1_OUT_H + oh) * POOL1_OUT_W + ow) * BN1_CHANNELS;
-          boolean first = true;
-          for (int ph = 0; ph < POOL1_PH; ph++) {
-            int ih = oh * POOL1_SH + ph - POOL1_PAD_TOP;
-            if (ih < 0 || ih >= POOL1_IN_H) {
-              continue;
-            }
-            for (int pw = 0; pw < POOL1_PW; pw++) {
-              int iw = ow * POOL1_SW + pw - POOL1_PAD_LEFT;
-              if (iw < 0 || iw >= POOL1_IN_W) {
-                continue;
-              }
-              int i = ((b * POOL1_IN_H + ih) * POOL1_IN_W + iw) * BN1_CHANNELS;
-              if (first) {
-                for (int c = 0; c < BN1_CHANNELS; c++) {
-                  pool1Out[o + c] = (conv1Out[i + c] - bn1MeanT[c]) * bn1Scale[c] + bn1Beta[c];
-                  pool1Argmax[o + c] = i + c;
-                }
-                first = false;
-                continue;
-              }
-              for (int c = 0; c < BN1_CHANNELS; c++) {
-                float best = pool1Out[o + c];
-                float v = (conv1Out[i + c] - bn1MeanT[c]) * bn1Scale[c] + bn1Beta[c];
-                int larger = (int) (Float.floatToRawIntBits(best - v) >> 31);
-                pool1Out[o + c] = Math.max(best, v);
-                pool1Argmax[o + c] = ((i + c) & larger) | (pool1Argmax[o + c] & ~larger);
-              }
+      for (int r = 0; r < BN1_POOLED_SIZE; r += BN1_REP) {
+        int length = Math.min(BN1_REP, BN1_POOLED_SIZE - r);
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        for (int p = 0; p < BN1_WINDOWS; p++) {
+          System.arraycopy(conv1Out, b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+          }
+        }
+        for (int j = 0; j < length; j++) {
+          y[j] = Math.max(max[j], 0);
+        }
+        System.arraycopy(y, 0, pool1Out, b * BN1_POOLED_SIZE + r, length);
+        if (training) {
+          Arrays.fill(left, 1);
+          Arrays.fill(picked, 0);
+          for (int p = 0; p < BN1_WINDOWS; p++) {
+            System.arraycopy(conv1Out, b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r, x, 0, length);
+            for (int j = 0; j < length; j++) {
+              float gap = max[j] - ((x[j] - mean[j]) * scale[j] + beta[j]); // >= 0, and 0 exactly at a maximum
+              float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1)); // 1 at the first maximum, else 0
+              left[j] -= hit;
+              picked[j] += hit * x[j];
             }
           }
-          for (int c = 0; c < BN1_CHANNELS; c++) {
-            pool1Out[o + c] = Math.max(pool1Out[o + c], 0);
-          }
+          System.arraycopy(picked, 0, pool1Selected, b * BN1_POOLED_SIZE + r, length);
         }
       }
     }
@@ -1015,29 +1054,37 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Backward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code bn1Grad}, writes parameter gradients and {@code conv1Grad}.
    */
   private void bn1Backward(int worker, int from, int to) {
-    // pool1 and relu1: the gradient reaches only each window's maximum, and only where ReLU was active
+    // pool1 and relu1: the gradient reaches only each window's maximum, and only where ReLU was active (y > 0)
     int rows = n * BN1_IN_SIZE / BN1_CHANNELS;
     double[] partial = bn1Partial[worker];
-    float[] dBeta = bn1BlockA[worker];
-    float[] dGamma = bn1BlockB[worker];
+    float[] dBeta = bn1Sum[worker];
+    float[] dGamma = bn1Squares[worker];
+    float[] y = bn1Y[worker];
+    float[] dy = bn1Dy[worker];
+    float[] x = bn1X[worker];
+    float[] mean = bn1MeanRep;
+    float[] invStd = bn1InvStdRep;
     Arrays.fill(partial, 0);
-    for (int start = from * POOL1_OUT_SIZE; start < to * POOL1_OUT_SIZE; start += 256 * BN1_CHANNELS) {
+    for (int start = from * BN1_POOLED_SIZE; start < to * BN1_POOLED_SIZE; start += 64 * BN1_REP) {
       Arrays.fill(dBeta, 0);
       Arrays.fill(dGamma, 0);
-      int end = Math.min(start + 256 * BN1_CHANNELS, to * POOL1_OUT_SIZE);
-      for (int o = start; o < end; o += BN1_CHANNELS) {
-        for (int c = 0; c < BN1_CHANNELS; c++) {
-          // keep dy where the pooled output y > 0 (branch-free, y >= 0)
-          int keep = ~((Float.floatToRawIntBits(pool1Out[o + c]) - 1) >> 31);
-          float dy = Float.intBitsToFloat(Float.floatToRawIntBits(pool1Grad[o + c]) & keep);
-          float xHat = (float) ((conv1Out[pool1Argmax[o + c]] - bn1Mean[c]) * bn1InvStd[c]);
-          dBeta[c] += dy;
-          dGamma[c] += dy * xHat;
+      int end = Math.min(start + 64 * BN1_REP, to * BN1_POOLED_SIZE);
+      for (int r = start; r < end; r += BN1_REP) {
+        int length = Math.min(BN1_REP, end - r);
+        System.arraycopy(pool1Out, r, y, 0, length);
+        System.arraycopy(pool1Grad, r, dy, 0, length);
+        System.arraycopy(pool1Selected, r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
+          dBeta[j] += active * dy[j];
+          dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
         }
       }
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        partial[c] += dBeta[c];
-        partial[BN1_CHANNELS + c] += dGamma[c];
+      for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
+        for (int c = 0; c < BN1_CHANNELS; c++) {
+          partial[c] += dBeta[q + c];
+          partial[BN1_CHANNELS + c] += dGamma[q + c];
+        }
       }
     }
     workers.barrier();
@@ -1054,23 +1101,52 @@ public final class SequentialModelNetwork implements FloatNetwork {
         bn1BetaGrad[c] = (float) sumDy;
         bn1GammaGrad[c] = (float) sumDyXHat;
         double scale = bn1Gamma[c] * bn1InvStd[c];
-        double meanDyXHat = sumDyXHat / rows;
-        bn1Scale[c] = (float) scale;
-        bn1Alpha[c] = (float) (-scale * meanDyXHat * bn1InvStd[c]);
-        bn1Beta0[c] = (float) (-scale * (sumDy / rows));
+        for (int j = c; j < BN1_REP; j += BN1_CHANNELS) {
+          bn1AlphaRep[j] = (float) (-scale * (sumDyXHat / rows) * bn1InvStd[c]);
+          bn1Beta0Rep[j] = (float) (-scale * (sumDy / rows));
+        }
       }
     }
     workers.barrier();
-    for (int r = from * BN1_IN_SIZE; r < to * BN1_IN_SIZE; r += BN1_CHANNELS) {
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        conv1Grad[r + c] = (conv1Out[r + c] - bn1MeanT[c]) * bn1Alpha[c] + bn1Beta0[c];
+    // per sample and stretch of REP pooled values: g = scale * dy where ReLU was active; then each window
+    // position's gradient, g added at the first position whose normalised value is the pooled maximum
+    float[] scale = bn1ScaleRep;
+    float[] beta = bn1BetaRep;
+    float[] alpha = bn1AlphaRep;
+    float[] beta0 = bn1Beta0Rep;
+    float[] g = bn1Dy[worker];
+    float[] left = bn1Left[worker];
+    float[] dx = bn1Picked[worker];
+    for (int b = from; b < to; b++) {
+      for (int r = 0; r < BN1_POOLED_SIZE; r += BN1_REP) {
+        int length = Math.min(BN1_REP, BN1_POOLED_SIZE - r);
+        System.arraycopy(pool1Out, b * BN1_POOLED_SIZE + r, y, 0, length);
+        System.arraycopy(pool1Grad, b * BN1_POOLED_SIZE + r, g, 0, length);
+        for (int j = 0; j < length; j++) {
+          g[j] *= scale[j] * Math.min(y[j] * 0x1p100f * 0x1p49f, 1);
+        }
+        Arrays.fill(left, 1);
+        for (int p = 0; p < BN1_WINDOWS; p++) {
+          int at = b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r;
+          System.arraycopy(conv1Out, at, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            float centred = x[j] - mean[j];
+            float gap = y[j] - (centred * scale[j] + beta[j]); // 0 exactly at an active maximum
+            float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1));
+            left[j] -= hit;
+            dx[j] = centred * alpha[j] + beta0[j] + hit * g[j];
+          }
+          System.arraycopy(dx, 0, conv1Grad, at, length);
+        }
       }
-    }
-    for (int o = from * POOL1_OUT_SIZE; o < to * POOL1_OUT_SIZE; o += BN1_CHANNELS) {
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        int keep = ~((Float.floatToRawIntBits(pool1Out[o + c]) - 1) >> 31);
-        float dy = Float.intBitsToFloat(Float.floatToRawIntBits(pool1Grad[o + c]) & keep);
-        conv1Grad[pool1Argmax[o + c]] += bn1Scale[c] * dy;
+      // the pixels no window covers: the BatchNorm term alone
+      for (int r = b * BN1_IN_SIZE + BN1_WINDOWS * BN1_POOLED_SIZE; r < (b + 1) * BN1_IN_SIZE; r += BN1_REP) {
+        int length = Math.min(BN1_REP, (b + 1) * BN1_IN_SIZE - r);
+        System.arraycopy(conv1Out, r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          dx[j] = (x[j] - mean[j]) * alpha[j] + beta0[j];
+        }
+        System.arraycopy(dx, 0, conv1Grad, r, length);
       }
     }
   }
@@ -1116,7 +1192,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
       for (int b = s0; b < s1; b++) {
         for (int oh = 0; oh < CONV2_OUT_H; oh++) {
           for (int ow = 0; ow < CONV2_OUT_W; ow++) {
-            int row = (((b - s0) * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
+            int row = ((b - s0) * CONV2_PIXELS + CONV2_ROW[oh * CONV2_OUT_W + ow]) * CONV2_PATCH; // window order
             for (int kh = 0; kh < CONV2_KH; kh++) {
               int ih = oh * CONV2_SH + kh;
               // the KW pixels of this kernel row are contiguous in the input: one copy
@@ -1129,35 +1205,15 @@ public final class SequentialModelNetwork implements FloatNetwork {
       Gemm.nn((s1 - s0) * CONV2_PIXELS, CONV2_FILTERS, CONV2_PATCH, cols, 0, conv2Kernel, 0, conv2Out, s0 * CONV2_OUT_SIZE,
           false);
     }
-    for (int r = from * CONV2_OUT_SIZE; r < to * CONV2_OUT_SIZE; r += CONV2_FILTERS) {
-      for (int c = 0; c < CONV2_FILTERS; c++) {
-        conv2Out[r + c] += conv2Bias[c];
-      }
-    }
+    // the bias is added by the BatchNorm that reads this layer (to its mean)
   }
 
   /**
    * Backward pass of conv2: Conv2D, (None, 13, 13, 32) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code conv2Grad}, writes parameter gradients and {@code pool1Grad}.
    */
   private void conv2Backward(int worker, int from, int to) {
-    float[] partial = conv2BiasGradParts[worker];
-    double[] total = conv2BiasTotal[worker];
-    Arrays.fill(total, 0);
-    for (int block = from * CONV2_OUT_SIZE; block < to * CONV2_OUT_SIZE; block += 256 * CONV2_FILTERS) {
-      Arrays.fill(partial, 0);
-      int end = Math.min(block + 256 * CONV2_FILTERS, to * CONV2_OUT_SIZE);
-      for (int r = block; r < end; r += CONV2_FILTERS) {
-        for (int c = 0; c < CONV2_FILTERS; c++) {
-          partial[c] += conv2Grad[r + c];
-        }
-      }
-      for (int c = 0; c < CONV2_FILTERS; c++) {
-        total[c] += partial[c];
-      }
-    }
-    for (int c = 0; c < CONV2_FILTERS; c++) {
-      partial[c] = (float) total[c];
-    }
+    // the BatchNorm reading this layer cancels its bias: that gradient is exactly zero
+    Arrays.fill(conv2BiasGradParts[worker], 0);
     // blocks of CONV2_BLOCK samples: im2col again (cheaper than keeping it), this worker's kernel gradient
     // += cols^T[PATCH, pixels] x grad[pixels, FILTERS], and the input gradient
     float[] cols = conv2Cols[worker];
@@ -1169,7 +1225,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
       for (int b = s0; b < s1; b++) {
         for (int oh = 0; oh < CONV2_OUT_H; oh++) {
           for (int ow = 0; ow < CONV2_OUT_W; ow++) {
-            int row = (((b - s0) * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
+            int row = ((b - s0) * CONV2_PIXELS + CONV2_ROW[oh * CONV2_OUT_W + ow]) * CONV2_PATCH; // window order
             for (int kh = 0; kh < CONV2_KH; kh++) {
               int ih = oh * CONV2_SH + kh;
               // the KW pixels of this kernel row are contiguous in the input: one copy
@@ -1188,7 +1244,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
       for (int b = s0; b < s1; b++) {
         for (int oh = 0; oh < CONV2_OUT_H; oh++) {
           for (int ow = 0; ow < CONV2_OUT_W; ow++) {
-            int row = (((b - s0) * CONV2_OUT_H + oh) * CONV2_OUT_W + ow) * CONV2_PATCH;
+            int row = ((b - s0) * CONV2_PIXELS + CONV2_ROW[oh * CONV2_OUT_W + ow]) * CONV2_PATCH; // window order
             for (int kh = 0; kh < CONV2_KH; kh++) {
               int ih = oh * CONV2_SH + kh - CONV2_PAD_TOP;
               for (int kw = 0; kw < CONV2_KW; kw++) {
@@ -1213,30 +1269,38 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}.
    */
   private void bn2Forward(int worker, int from, int to) {
-    // bn2 (BatchNorm) + relu2 (ReLU) + pool2 (MaxPool2D), one pass over memory
+    // bn2 (BatchNorm) + relu2 (ReLU) + pool2 (MaxPool2D), one pass over conv2Out (in window order)
     int rows = n * BN2_IN_SIZE / BN2_CHANNELS;
+    float[] x = bn2X[worker];
     if (training) {
-      // this worker's count, sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy)
+      // this worker's sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy):
+      // REP values at a time, added up in double every 64 times REP values
       double[] partial = bn2Partial[worker];
-      float[] k = bn2Offset[worker];
-      float[] sum = bn2BlockA[worker];
-      float[] squares = bn2BlockB[worker];
-      System.arraycopy(conv2Out, from * BN2_IN_SIZE, k, 0, BN2_CHANNELS);
+      float[] k = bn2Shift[worker];
+      float[] sum = bn2Sum[worker];
+      float[] squares = bn2Squares[worker];
+      for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
+        System.arraycopy(conv2Out, from * BN2_IN_SIZE, k, q, BN2_CHANNELS);
+      }
       Arrays.fill(partial, 0);
-      for (int start = from * BN2_IN_SIZE; start < to * BN2_IN_SIZE; start += 256 * BN2_CHANNELS) {
+      for (int start = from * BN2_IN_SIZE; start < to * BN2_IN_SIZE; start += 64 * BN2_REP) {
         Arrays.fill(sum, 0);
         Arrays.fill(squares, 0);
-        int end = Math.min(start + 256 * BN2_CHANNELS, to * BN2_IN_SIZE);
-        for (int r = start; r < end; r += BN2_CHANNELS) {
-          for (int c = 0; c < BN2_CHANNELS; c++) {
-            float d = conv2Out[r + c] - k[c];
-            sum[c] += d;
-            squares[c] += d * d;
+        int end = Math.min(start + 64 * BN2_REP, to * BN2_IN_SIZE);
+        for (int r = start; r < end; r += BN2_REP) {
+          int length = Math.min(BN2_REP, end - r);
+          System.arraycopy(conv2Out, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            float d = x[j] - k[j];
+            sum[j] += d;
+            squares[j] += d * d;
           }
         }
-        for (int c = 0; c < BN2_CHANNELS; c++) {
-          partial[c] += sum[c];
-          partial[BN2_CHANNELS + c] += squares[c];
+        for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
+          for (int c = 0; c < BN2_CHANNELS; c++) {
+            partial[c] += sum[q + c];
+            partial[BN2_CHANNELS + c] += squares[q + c];
+          }
         }
       }
       for (int c = 0; c < BN2_CHANNELS; c++) {
@@ -1262,61 +1326,63 @@ public final class SequentialModelNetwork implements FloatNetwork {
           double variance = Math.max(squared / rows, 0);
           bn2Mean[c] = mean;
           bn2InvStd[c] = 1 / Math.sqrt(variance + 0.001);
-          bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + mean * (1 - 0.99));
+          bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + (mean + conv2Bias[c]) * (1 - 0.99));
           bn2MovingVariance[c] = (float) (bn2MovingVariance[c] * 0.99 + variance * (1 - 0.99));
         }
       }
     } else if (worker == 0) {
       for (int c = 0; c < BN2_CHANNELS; c++) {
-        bn2Mean[c] = bn2MovingMean[c];
+        bn2Mean[c] = bn2MovingMean[c] - conv2Bias[c];
         bn2InvStd[c] = 1 / Math.sqrt(bn2MovingVariance[c] + 0.001);
       }
     }
     if (worker == 0) {
-      // y = (x - mean) * scale + beta, scale = gamma * invStd
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        bn2MeanT[c] = (float) bn2Mean[c];
-        bn2Scale[c] = (float) (bn2Gamma[c] * bn2InvStd[c]);
+      // y = (x - mean) * scale + beta, scale = gamma * invStd: REP copies of each (value j is channel j % CHANNELS)
+      for (int j = 0; j < BN2_REP; j++) {
+        int c = j % BN2_CHANNELS;
+        bn2MeanRep[j] = (float) bn2Mean[c];
+        bn2InvStdRep[j] = (float) bn2InvStd[c];
+        bn2ScaleRep[j] = (float) (bn2Gamma[c] * bn2InvStd[c]);
+        bn2BetaRep[j] = bn2Beta[c];
       }
     }
     workers.barrier();
-    // normalise, pool (keeping where each maximum came from; ties keep the first), then ReLU the maximum
+    // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
+    // training also the input at the first position holding the maximum
+    float[] mean = bn2MeanRep;
+    float[] scale = bn2ScaleRep;
+    float[] beta = bn2BetaRep;
+    float[] max = bn2Max[worker];
+    float[] y = bn2Y[worker];
+    float[] left = bn2Left[worker];
+    float[] picked = bn2Picked[worker];
     for (int b = from; b < to; b++) {
-      for (int oh = 0; oh < POOL2_OUT_H; oh++) {
-        for (int ow = 0; ow < POOL2_OUT_W; ow++) {
-          int o = ((b * POOL2_OUT_H + oh) * POOL2_OUT_W + ow) * BN2_CHANNELS;
-          boolean first = true;
-          for (int ph = 0; ph < POOL2_PH; ph++) {
-            int ih = oh * POOL2_SH + ph - POOL2_PAD_TOP;
-            if (ih < 0 || ih >= POOL2_IN_H) {
-              continue;
-            }
-            for (int pw = 0; pw < POOL2_PW; pw++) {
-              int iw = ow * POOL2_SW + pw - POOL2_PAD_LEFT;
-              if (iw < 0 || iw >= POOL2_IN_W) {
-                continue;
-              }
-              int i = ((b * POOL2_IN_H + ih) * POOL2_IN_W + iw) * BN2_CHANNELS;
-              if (first) {
-                for (int c = 0; c < BN2_CHANNELS; c++) {
-                  pool2Out[o + c] = (conv2Out[i + c] - bn2MeanT[c]) * bn2Scale[c] + bn2Beta[c];
-                  pool2Argmax[o + c] = i + c;
-                }
-                first = false;
-                continue;
-              }
-              for (int c = 0; c < BN2_CHANNELS; c++) {
-                float best = pool2Out[o + c];
-                float v = (conv2Out[i + c] - bn2MeanT[c]) * bn2Scale[c] + bn2Beta[c];
-                int larger = (int) (Float.floatToRawIntBits(best - v) >> 31);
-                pool2Out[o + c] = Math.max(best, v);
-                pool2Argmax[o + c] = ((i + c) & larger) | (pool2Argmax[o + c] & ~larger);
-              }
+      for (int r = 0; r < BN2_POOLED_SIZE; r += BN2_REP) {
+        int length = Math.min(BN2_REP, BN2_POOLED_SIZE - r);
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        for (int p = 0; p < BN2_WINDOWS; p++) {
+          System.arraycopy(conv2Out, b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+          }
+        }
+        for (int j = 0; j < length; j++) {
+          y[j] = Math.max(max[j], 0);
+        }
+        System.arraycopy(y, 0, pool2Out, b * BN2_POOLED_SIZE + r, length);
+        if (training) {
+          Arrays.fill(left, 1);
+          Arrays.fill(picked, 0);
+          for (int p = 0; p < BN2_WINDOWS; p++) {
+            System.arraycopy(conv2Out, b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r, x, 0, length);
+            for (int j = 0; j < length; j++) {
+              float gap = max[j] - ((x[j] - mean[j]) * scale[j] + beta[j]); // >= 0, and 0 exactly at a maximum
+              float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1)); // 1 at the first maximum, else 0
+              left[j] -= hit;
+              picked[j] += hit * x[j];
             }
           }
-          for (int c = 0; c < BN2_CHANNELS; c++) {
-            pool2Out[o + c] = Math.max(pool2Out[o + c], 0);
-          }
+          System.arraycopy(picked, 0, pool2Selected, b * BN2_POOLED_SIZE + r, length);
         }
       }
     }
@@ -1326,29 +1392,37 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Backward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code bn2Grad}, writes parameter gradients and {@code conv2Grad}.
    */
   private void bn2Backward(int worker, int from, int to) {
-    // pool2 and relu2: the gradient reaches only each window's maximum, and only where ReLU was active
+    // pool2 and relu2: the gradient reaches only each window's maximum, and only where ReLU was active (y > 0)
     int rows = n * BN2_IN_SIZE / BN2_CHANNELS;
     double[] partial = bn2Partial[worker];
-    float[] dBeta = bn2BlockA[worker];
-    float[] dGamma = bn2BlockB[worker];
+    float[] dBeta = bn2Sum[worker];
+    float[] dGamma = bn2Squares[worker];
+    float[] y = bn2Y[worker];
+    float[] dy = bn2Dy[worker];
+    float[] x = bn2X[worker];
+    float[] mean = bn2MeanRep;
+    float[] invStd = bn2InvStdRep;
     Arrays.fill(partial, 0);
-    for (int start = from * POOL2_OUT_SIZE; start < to * POOL2_OUT_SIZE; start += 256 * BN2_CHANNELS) {
+    for (int start = from * BN2_POOLED_SIZE; start < to * BN2_POOLED_SIZE; start += 64 * BN2_REP) {
       Arrays.fill(dBeta, 0);
       Arrays.fill(dGamma, 0);
-      int end = Math.min(start + 256 * BN2_CHANNELS, to * POOL2_OUT_SIZE);
-      for (int o = start; o < end; o += BN2_CHANNELS) {
-        for (int c = 0; c < BN2_CHANNELS; c++) {
-          // keep dy where the pooled output y > 0 (branch-free, y >= 0)
-          int keep = ~((Float.floatToRawIntBits(pool2Out[o + c]) - 1) >> 31);
-          float dy = Float.intBitsToFloat(Float.floatToRawIntBits(pool2Grad[o + c]) & keep);
-          float xHat = (float) ((conv2Out[pool2Argmax[o + c]] - bn2Mean[c]) * bn2InvStd[c]);
-          dBeta[c] += dy;
-          dGamma[c] += dy * xHat;
+      int end = Math.min(start + 64 * BN2_REP, to * BN2_POOLED_SIZE);
+      for (int r = start; r < end; r += BN2_REP) {
+        int length = Math.min(BN2_REP, end - r);
+        System.arraycopy(pool2Out, r, y, 0, length);
+        System.arraycopy(pool2Grad, r, dy, 0, length);
+        System.arraycopy(pool2Selected, r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
+          dBeta[j] += active * dy[j];
+          dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
         }
       }
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        partial[c] += dBeta[c];
-        partial[BN2_CHANNELS + c] += dGamma[c];
+      for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
+        for (int c = 0; c < BN2_CHANNELS; c++) {
+          partial[c] += dBeta[q + c];
+          partial[BN2_CHANNELS + c] += dGamma[q + c];
+        }
       }
     }
     workers.barrier();
@@ -1365,23 +1439,52 @@ public final class SequentialModelNetwork implements FloatNetwork {
         bn2BetaGrad[c] = (float) sumDy;
         bn2GammaGrad[c] = (float) sumDyXHat;
         double scale = bn2Gamma[c] * bn2InvStd[c];
-        double meanDyXHat = sumDyXHat / rows;
-        bn2Scale[c] = (float) scale;
-        bn2Alpha[c] = (float) (-scale * meanDyXHat * bn2InvStd[c]);
-        bn2Beta0[c] = (float) (-scale * (sumDy / rows));
+        for (int j = c; j < BN2_REP; j += BN2_CHANNELS) {
+          bn2AlphaRep[j] = (float) (-scale * (sumDyXHat / rows) * bn2InvStd[c]);
+          bn2Beta0Rep[j] = (float) (-scale * (sumDy / rows));
+        }
       }
     }
     workers.barrier();
-    for (int r = from * BN2_IN_SIZE; r < to * BN2_IN_SIZE; r += BN2_CHANNELS) {
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        conv2Grad[r + c] = (conv2Out[r + c] - bn2MeanT[c]) * bn2Alpha[c] + bn2Beta0[c];
+    // per sample and stretch of REP pooled values: g = scale * dy where ReLU was active; then each window
+    // position's gradient, g added at the first position whose normalised value is the pooled maximum
+    float[] scale = bn2ScaleRep;
+    float[] beta = bn2BetaRep;
+    float[] alpha = bn2AlphaRep;
+    float[] beta0 = bn2Beta0Rep;
+    float[] g = bn2Dy[worker];
+    float[] left = bn2Left[worker];
+    float[] dx = bn2Picked[worker];
+    for (int b = from; b < to; b++) {
+      for (int r = 0; r < BN2_POOLED_SIZE; r += BN2_REP) {
+        int length = Math.min(BN2_REP, BN2_POOLED_SIZE - r);
+        System.arraycopy(pool2Out, b * BN2_POOLED_SIZE + r, y, 0, length);
+        System.arraycopy(pool2Grad, b * BN2_POOLED_SIZE + r, g, 0, length);
+        for (int j = 0; j < length; j++) {
+          g[j] *= scale[j] * Math.min(y[j] * 0x1p100f * 0x1p49f, 1);
+        }
+        Arrays.fill(left, 1);
+        for (int p = 0; p < BN2_WINDOWS; p++) {
+          int at = b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r;
+          System.arraycopy(conv2Out, at, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            float centred = x[j] - mean[j];
+            float gap = y[j] - (centred * scale[j] + beta[j]); // 0 exactly at an active maximum
+            float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1));
+            left[j] -= hit;
+            dx[j] = centred * alpha[j] + beta0[j] + hit * g[j];
+          }
+          System.arraycopy(dx, 0, conv2Grad, at, length);
+        }
       }
-    }
-    for (int o = from * POOL2_OUT_SIZE; o < to * POOL2_OUT_SIZE; o += BN2_CHANNELS) {
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        int keep = ~((Float.floatToRawIntBits(pool2Out[o + c]) - 1) >> 31);
-        float dy = Float.intBitsToFloat(Float.floatToRawIntBits(pool2Grad[o + c]) & keep);
-        conv2Grad[pool2Argmax[o + c]] += bn2Scale[c] * dy;
+      // the pixels no window covers: the BatchNorm term alone
+      for (int r = b * BN2_IN_SIZE + BN2_WINDOWS * BN2_POOLED_SIZE; r < (b + 1) * BN2_IN_SIZE; r += BN2_REP) {
+        int length = Math.min(BN2_REP, (b + 1) * BN2_IN_SIZE - r);
+        System.arraycopy(conv2Out, r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          dx[j] = (x[j] - mean[j]) * alpha[j] + beta0[j];
+        }
+        System.arraycopy(dx, 0, conv2Grad, r, length);
       }
     }
   }

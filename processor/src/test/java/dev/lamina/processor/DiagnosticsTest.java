@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
@@ -70,9 +71,14 @@ class DiagnosticsTest {
         task.setProcessors(List.of(new LaminaProcessor()));
         task.call();
       }
+      boolean nothing;
       try (Stream<Path> written = Files.walk(out)) {
-        return written.noneMatch(Files::isRegularFile);
+        nothing = written.noneMatch(Files::isRegularFile);
       }
+      try (Stream<Path> written = Files.walk(out)) {
+        written.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+      return nothing;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -7,29 +7,43 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * BatchNorm, then ReLU, then MaxPool2D, in one pass over memory: the layers of a CNN block, fused because each of
- * them alone reads and writes the whole activation, and that traffic, not arithmetic, is what they cost.
+ * Conv2D's output through BatchNorm, then ReLU, then MaxPool2D, in one pass over memory: the layers of a CNN block,
+ * fused because each of them alone reads and writes the whole activation, and that traffic, not arithmetic, is what
+ * they cost. The convolution writes its output in window order ({@code dev.lamina.runtime.kernels.WindowOrder}):
+ * for each sample, {@code WINDOWS} blocks of {@code POOLED_SIZE} values, block {@code p} holding position {@code p}
+ * of every pool window, then the pixels no window covers. Every loop below is then over contiguous values, the
+ * channel of value {@code j} of a stretch being {@code j % CHANNELS}; per-channel parameters come as {@code REP}
+ * copies ({@code REP} a multiple of {@code CHANNELS}), so that the JIT vectorises the loops.
+ *
+ * <p>The JIT (C2 of JDK 17) vectorises a loop only when every array in it is indexed alike, so each loop copies its
+ * stretch into small per-worker arrays ({@code System.arraycopy}, itself vectorised), works on those with one
+ * index, and copies results back. It does not vectorise conversions between float bits and ints, so choices are
+ * arithmetic: for {@code d >= 0}, {@code 1 - min(d * 2^149, 1)} is exactly 1 where {@code d == 0} and 0 elsewhere.
  *
  * <p>Forward: one pass for the batch statistics (sums of {@code x - k} and its square, {@code k} a per-worker shift,
- * combined across workers with Chan's formula), then one pass that normalises, applies ReLU and pools, writing only
- * the pooled output and, for each, where its maximum came from. Since ReLU is monotonic, pooling the normalised
- * values and then applying ReLU gives the same output and the same maximum positions as the layers one by one.
+ * combined across workers with Chan's formula), then one pass that normalises, pools, applies ReLU and writes the
+ * pooled output and, in training, the BatchNorm input at each window's first maximum. Since ReLU is monotonic,
+ * pooling and then applying ReLU gives the same output and the same maximum positions as the layers one by one.
  *
- * <p>Backward: the gradient reaching the BatchNorm output is non-zero only at those positions (and only where ReLU
- * was active), so its channel sums come from the pooled gradients alone; the input gradient is then one dense pass,
- * {@code dx = (x - mean) * alpha + beta} per channel, plus the pooled gradients added at their positions. Nothing else is
- * stored: the normalised values are recomputed from the BatchNorm input.
+ * <p>Backward: the gradient reaching the BatchNorm output is non-zero only at the maxima (and only where ReLU was
+ * active), so its channel sums come from the pooled values alone; the input gradient is then one dense pass,
+ * {@code dx = (x - mean) * alpha + beta0} per channel, plus {@code scale * dy} at each window's first maximum, found
+ * again by comparing the recomputed normalised values (the same float operations) with the pooled one.
  */
 final class BatchNormReluPoolEmitter extends LayerEmitter {
   private final LayerSpec.BatchNorm spec;
   private final LayerEmitter pool;
   private final LayerEmitter relu;
+  /** The convolution's bias when this layer adds it to its mean (the convolution skipped it), or null. */
+  private final String convBias;
 
-  BatchNormReluPoolEmitter(CheckedLayer bn, LayerEmitter relu, LayerEmitter pool, Precision precision) {
+  BatchNormReluPoolEmitter(CheckedLayer bn, LayerEmitter relu, LayerEmitter pool, String convBias,
+      Precision precision) {
     super(bn, precision);
     this.spec = (LayerSpec.BatchNorm) bn.spec();
     this.relu = relu;
     this.pool = pool;
+    this.convBias = convBias;
   }
 
   @Override
@@ -40,7 +54,12 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
   @Override
   Map<String, Integer> constants() {
     Map<String, Integer> c = super.constants();
-    c.put("CHANNELS", layer.inputShape().get(2));
+    int channels = layer.inputShape().get(2);
+    List<Integer> window = ((LayerSpec.MaxPool2D) pool.layer.spec()).pool();
+    c.put("CHANNELS", channels);
+    c.put("WINDOWS", window.get(0) * window.get(1));
+    c.put("POOLED_SIZE", pool.layer.outputSize());
+    c.put("REP", channels * Math.max(1, 512 / channels));
     return c;
   }
 
@@ -52,18 +71,19 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
   @Override
   List<Buffer> buffers() {
     String c = prefix() + "_CHANNELS";
-    return List.of(
-        new Buffer(pool.name() + "Argmax", pool.prefix() + "_OUT_SIZE", Scope.BATCH, "int"),
+    String rep = prefix() + "_REP";
+    List<Buffer> buffers = new java.util.ArrayList<>(List.of(
+        new Buffer(pool.name() + "Selected", pool.prefix() + "_OUT_SIZE", Scope.BATCH, "elem"),
         new Buffer(name() + "Mean", c, Scope.FIXED, "double"),
-        new Buffer(name() + "MeanT", c, Scope.FIXED, "elem"),
         new Buffer(name() + "InvStd", c, Scope.FIXED, "double"),
-        new Buffer(name() + "Scale", c, Scope.FIXED, "elem"),
-        new Buffer(name() + "Alpha", c, Scope.FIXED, "elem"),
-        new Buffer(name() + "Beta0", c, Scope.FIXED, "elem"),
-        new Buffer(name() + "Partial", "3 * " + c, Scope.WORKER, "double"),
-        new Buffer(name() + "BlockA", c, Scope.WORKER, "elem"),
-        new Buffer(name() + "BlockB", c, Scope.WORKER, "elem"),
-        new Buffer(name() + "Offset", c, Scope.WORKER, "elem"));
+        new Buffer(name() + "Partial", "3 * " + c, Scope.WORKER, "double")));
+    for (String perChannel : List.of("MeanRep", "InvStdRep", "ScaleRep", "BetaRep", "AlphaRep", "Beta0Rep")) {
+      buffers.add(new Buffer(name() + perChannel, rep, Scope.FIXED, "elem"));
+    }
+    for (String scratch : List.of("X", "Y", "Dy", "Sum", "Squares", "Shift", "Max", "Left", "Picked")) {
+      buffers.add(new Buffer(name() + scratch, rep, Scope.WORKER, "elem"));
+    }
+    return buffers;
   }
 
   @Override
@@ -77,37 +97,59 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
     v.put("pooledGrad", pool.grad());
     v.put("relu", relu.name());
     v.put("Workers", WORKERS);
+    // two factors whose product takes the smallest positive value to >= 1 (2^149 for float, 2^1100 for double)
+    v.put("huge", precision == Precision.FLOAT ? "0x1p100f * 0x1p49f" : "0x1p600 * 0x1p500");
+    v.put("plusBias", convBias == null ? "" : " + " + convBias + "[c]");
+    v.put("minusBias", convBias == null ? "" : " - " + convBias + "[c]");
     return v;
+  }
+
+  /** Adds a worker's REP-long sums {@code a} and {@code b} into {@code partial[c]} and {@code partial[CHANNELS + c]}. */
+  private CodeBlock fold(String a, String b) {
+    return code("""
+        for (int q = 0; q < {P}_REP; q += {P}_CHANNELS) {
+          for (int c = 0; c < {P}_CHANNELS; c++) {
+            partial[c] += {a}[q + c];
+            partial[{P}_CHANNELS + c] += {b}[q + c];
+          }
+        }
+        """, Map.of("a", a, "b", b));
   }
 
   @Override
   CodeBlock forward() {
-    return code("""
-        // {name} (BatchNorm) + {relu} (ReLU) + {pool} (MaxPool2D), one pass over memory
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add(code("""
+        // {name} (BatchNorm) + {relu} (ReLU) + {pool} (MaxPool2D), one pass over {in} (in window order)
         int rows = n * {P}_IN_SIZE / {P}_CHANNELS;
+        {T}[] x = {name}X[worker];
         if (training) {
-          // this worker's count, sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy)
+          // this worker's sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy):
+          // REP values at a time, added up in double every 64 times REP values
           double[] partial = {name}Partial[worker];
-          {T}[] k = {name}Offset[worker];
-          {T}[] sum = {name}BlockA[worker];
-          {T}[] squares = {name}BlockB[worker];
-          System.arraycopy({in}, from * {P}_IN_SIZE, k, 0, {P}_CHANNELS);
+          {T}[] k = {name}Shift[worker];
+          {T}[] sum = {name}Sum[worker];
+          {T}[] squares = {name}Squares[worker];
+          for (int q = 0; q < {P}_REP; q += {P}_CHANNELS) {
+            System.arraycopy({in}, from * {P}_IN_SIZE, k, q, {P}_CHANNELS);
+          }
           {Arrays}.fill(partial, 0);
-          for (int start = from * {P}_IN_SIZE; start < to * {P}_IN_SIZE; start += 256 * {P}_CHANNELS) {
+          for (int start = from * {P}_IN_SIZE; start < to * {P}_IN_SIZE; start += 64 * {P}_REP) {
             {Arrays}.fill(sum, 0);
             {Arrays}.fill(squares, 0);
-            int end = Math.min(start + 256 * {P}_CHANNELS, to * {P}_IN_SIZE);
-            for (int r = start; r < end; r += {P}_CHANNELS) {
-              for (int c = 0; c < {P}_CHANNELS; c++) {
-                {T} d = {in}[r + c] - k[c];
-                sum[c] += d;
-                squares[c] += d * d;
+            int end = Math.min(start + 64 * {P}_REP, to * {P}_IN_SIZE);
+            for (int r = start; r < end; r += {P}_REP) {
+              int length = Math.min({P}_REP, end - r);
+              System.arraycopy({in}, r, x, 0, length);
+              for (int j = 0; j < length; j++) {
+                {T} d = x[j] - k[j];
+                sum[j] += d;
+                squares[j] += d * d;
               }
             }
-            for (int c = 0; c < {P}_CHANNELS; c++) {
-              partial[c] += sum[c];
-              partial[{P}_CHANNELS + c] += squares[c];
-            }
+        """));
+    b.indent().indent().add(fold("sum", "squares")).unindent().unindent();
+    b.add(code("""
           }
           for (int c = 0; c < {P}_CHANNELS; c++) {
             partial[2 * {P}_CHANNELS + c] = k[c];
@@ -132,95 +174,103 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
               double variance = Math.max(squared / rows, 0);
               {name}Mean[c] = mean;
               {name}InvStd[c] = 1 / Math.sqrt(variance + {epsilon});
-              {name}MovingMean[c] = ({T}) ({name}MovingMean[c] * {momentum} + mean * (1 - {momentum}));
+              {name}MovingMean[c] = ({T}) ({name}MovingMean[c] * {momentum} + (mean{plusBias}) * (1 - {momentum}));
               {name}MovingVariance[c] = ({T}) ({name}MovingVariance[c] * {momentum} + variance * (1 - {momentum}));
             }
           }
         } else if (worker == 0) {
           for (int c = 0; c < {P}_CHANNELS; c++) {
-            {name}Mean[c] = {name}MovingMean[c];
+            {name}Mean[c] = {name}MovingMean[c]{minusBias};
             {name}InvStd[c] = 1 / Math.sqrt({name}MovingVariance[c] + {epsilon});
           }
         }
         if (worker == 0) {
-          // y = (x - mean) * scale + beta, scale = gamma * invStd
-          for (int c = 0; c < {P}_CHANNELS; c++) {
-            {name}MeanT[c] = ({T}) {name}Mean[c];
-            {name}Scale[c] = ({T}) ({name}Gamma[c] * {name}InvStd[c]);
+          // y = (x - mean) * scale + beta, scale = gamma * invStd: REP copies of each (value j is channel j % CHANNELS)
+          for (int j = 0; j < {P}_REP; j++) {
+            int c = j % {P}_CHANNELS;
+            {name}MeanRep[j] = ({T}) {name}Mean[c];
+            {name}InvStdRep[j] = ({T}) {name}InvStd[c];
+            {name}ScaleRep[j] = ({T}) ({name}Gamma[c] * {name}InvStd[c]);
+            {name}BetaRep[j] = {name}Beta[c];
           }
         }
         workers.barrier();
-        // normalise, pool (keeping where each maximum came from; ties keep the first), then ReLU the maximum
+        // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
+        // training also the input at the first position holding the maximum
+        {T}[] mean = {name}MeanRep;
+        {T}[] scale = {name}ScaleRep;
+        {T}[] beta = {name}BetaRep;
+        {T}[] max = {name}Max[worker];
+        {T}[] y = {name}Y[worker];
+        {T}[] left = {name}Left[worker];
+        {T}[] picked = {name}Picked[worker];
         for (int b = from; b < to; b++) {
-          for (int oh = 0; oh < {Q}_OUT_H; oh++) {
-            for (int ow = 0; ow < {Q}_OUT_W; ow++) {
-              int o = ((b * {Q}_OUT_H + oh) * {Q}_OUT_W + ow) * {P}_CHANNELS;
-              boolean first = true;
-              for (int ph = 0; ph < {Q}_PH; ph++) {
-                int ih = oh * {Q}_SH + ph - {Q}_PAD_TOP;
-                if (ih < 0 || ih >= {Q}_IN_H) {
-                  continue;
-                }
-                for (int pw = 0; pw < {Q}_PW; pw++) {
-                  int iw = ow * {Q}_SW + pw - {Q}_PAD_LEFT;
-                  if (iw < 0 || iw >= {Q}_IN_W) {
-                    continue;
-                  }
-                  int i = ((b * {Q}_IN_H + ih) * {Q}_IN_W + iw) * {P}_CHANNELS;
-                  if (first) {
-                    for (int c = 0; c < {P}_CHANNELS; c++) {
-                      {pooled}[o + c] = ({in}[i + c] - {name}MeanT[c]) * {name}Scale[c] + {name}Beta[c];
-                      {pool}Argmax[o + c] = i + c;
-                    }
-                    first = false;
-                    continue;
-                  }
-                  for (int c = 0; c < {P}_CHANNELS; c++) {
-                    {T} best = {pooled}[o + c];
-                    {T} v = ({in}[i + c] - {name}MeanT[c]) * {name}Scale[c] + {name}Beta[c];
-                    int larger = (int) ({bits}(best - v) >> {shift});
-                    {pooled}[o + c] = Math.max(best, v);
-                    {pool}Argmax[o + c] = ((i + c) & larger) | ({pool}Argmax[o + c] & ~larger);
-                  }
+          for (int r = 0; r < {P}_POOLED_SIZE; r += {P}_REP) {
+            int length = Math.min({P}_REP, {P}_POOLED_SIZE - r);
+            {Arrays}.fill(max, {Boxed}.NEGATIVE_INFINITY);
+            for (int p = 0; p < {P}_WINDOWS; p++) {
+              System.arraycopy({in}, b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r, x, 0, length);
+              for (int j = 0; j < length; j++) {
+                max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+              }
+            }
+            for (int j = 0; j < length; j++) {
+              y[j] = Math.max(max[j], 0);
+            }
+            System.arraycopy(y, 0, {pooled}, b * {P}_POOLED_SIZE + r, length);
+            if (training) {
+              {Arrays}.fill(left, 1);
+              {Arrays}.fill(picked, 0);
+              for (int p = 0; p < {P}_WINDOWS; p++) {
+                System.arraycopy({in}, b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r, x, 0, length);
+                for (int j = 0; j < length; j++) {
+                  {T} gap = max[j] - ((x[j] - mean[j]) * scale[j] + beta[j]); // >= 0, and 0 exactly at a maximum
+                  {T} hit = left[j] * (1 - Math.min(gap * {huge}, 1)); // 1 at the first maximum, else 0
+                  left[j] -= hit;
+                  picked[j] += hit * x[j];
                 }
               }
-              for (int c = 0; c < {P}_CHANNELS; c++) {
-                {pooled}[o + c] = Math.max({pooled}[o + c], 0);
-              }
+              System.arraycopy(picked, 0, {pool}Selected, b * {P}_POOLED_SIZE + r, length);
             }
           }
         }
-        """);
+        """));
+    return b.build();
   }
 
   @Override
   CodeBlock backward() {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add(code("""
-        // {pool} and {relu}: the gradient reaches only each window's maximum, and only where ReLU was active
+        // {pool} and {relu}: the gradient reaches only each window's maximum, and only where ReLU was active (y > 0)
         int rows = n * {P}_IN_SIZE / {P}_CHANNELS;
         double[] partial = {name}Partial[worker];
-        {T}[] dBeta = {name}BlockA[worker];
-        {T}[] dGamma = {name}BlockB[worker];
+        {T}[] dBeta = {name}Sum[worker];
+        {T}[] dGamma = {name}Squares[worker];
+        {T}[] y = {name}Y[worker];
+        {T}[] dy = {name}Dy[worker];
+        {T}[] x = {name}X[worker];
+        {T}[] mean = {name}MeanRep;
+        {T}[] invStd = {name}InvStdRep;
         {Arrays}.fill(partial, 0);
-        for (int start = from * {Q}_OUT_SIZE; start < to * {Q}_OUT_SIZE; start += 256 * {P}_CHANNELS) {
+        for (int start = from * {P}_POOLED_SIZE; start < to * {P}_POOLED_SIZE; start += 64 * {P}_REP) {
           {Arrays}.fill(dBeta, 0);
           {Arrays}.fill(dGamma, 0);
-          int end = Math.min(start + 256 * {P}_CHANNELS, to * {Q}_OUT_SIZE);
-          for (int o = start; o < end; o += {P}_CHANNELS) {
-            for (int c = 0; c < {P}_CHANNELS; c++) {
-              // keep dy where the pooled output y > 0 (branch-free, y >= 0)
-              {I} keep = ~(({bits}({pooled}[o + c]) - 1) >> {shift});
-              {T} dy = {fromBits}({bits}({pooledGrad}[o + c]) & keep);
-              {T} xHat = ({T}) (({in}[{pool}Argmax[o + c]] - {name}Mean[c]) * {name}InvStd[c]);
-              dBeta[c] += dy;
-              dGamma[c] += dy * xHat;
+          int end = Math.min(start + 64 * {P}_REP, to * {P}_POOLED_SIZE);
+          for (int r = start; r < end; r += {P}_REP) {
+            int length = Math.min({P}_REP, end - r);
+            System.arraycopy({pooled}, r, y, 0, length);
+            System.arraycopy({pooledGrad}, r, dy, 0, length);
+            System.arraycopy({pool}Selected, r, x, 0, length);
+            for (int j = 0; j < length; j++) {
+              {T} active = Math.min(y[j] * {huge}, 1); // y >= 0: 1 where y > 0, else 0
+              dBeta[j] += active * dy[j];
+              dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
             }
           }
-          for (int c = 0; c < {P}_CHANNELS; c++) {
-            partial[c] += dBeta[c];
-            partial[{P}_CHANNELS + c] += dGamma[c];
-          }
+        """));
+    b.indent().add(fold("dBeta", "dGamma")).unindent();
+    b.add(code("""
         }
         workers.barrier();
         if (worker == 0) {
@@ -236,25 +286,54 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
             {name}BetaGrad[c] = ({T}) sumDy;
             {name}GammaGrad[c] = ({T}) sumDyXHat;
             double scale = {name}Gamma[c] * {name}InvStd[c];
-            double meanDyXHat = sumDyXHat / rows;
-            {name}Scale[c] = ({T}) scale;
-            {name}Alpha[c] = ({T}) (-scale * meanDyXHat * {name}InvStd[c]);
-            {name}Beta0[c] = ({T}) (-scale * (sumDy / rows));
+            for (int j = c; j < {P}_REP; j += {P}_CHANNELS) {
+              {name}AlphaRep[j] = ({T}) (-scale * (sumDyXHat / rows) * {name}InvStd[c]);
+              {name}Beta0Rep[j] = ({T}) (-scale * (sumDy / rows));
+            }
           }
         }
         workers.barrier();
         """));
     b.add(inputGradient(code("""
-        for (int r = from * {P}_IN_SIZE; r < to * {P}_IN_SIZE; r += {P}_CHANNELS) {
-          for (int c = 0; c < {P}_CHANNELS; c++) {
-            {inGrad}[r + c] = ({in}[r + c] - {name}MeanT[c]) * {name}Alpha[c] + {name}Beta0[c];
+        // per sample and stretch of REP pooled values: g = scale * dy where ReLU was active; then each window
+        // position's gradient, g added at the first position whose normalised value is the pooled maximum
+        {T}[] scale = {name}ScaleRep;
+        {T}[] beta = {name}BetaRep;
+        {T}[] alpha = {name}AlphaRep;
+        {T}[] beta0 = {name}Beta0Rep;
+        {T}[] g = {name}Dy[worker];
+        {T}[] left = {name}Left[worker];
+        {T}[] dx = {name}Picked[worker];
+        for (int b = from; b < to; b++) {
+          for (int r = 0; r < {P}_POOLED_SIZE; r += {P}_REP) {
+            int length = Math.min({P}_REP, {P}_POOLED_SIZE - r);
+            System.arraycopy({pooled}, b * {P}_POOLED_SIZE + r, y, 0, length);
+            System.arraycopy({pooledGrad}, b * {P}_POOLED_SIZE + r, g, 0, length);
+            for (int j = 0; j < length; j++) {
+              g[j] *= scale[j] * Math.min(y[j] * {huge}, 1);
+            }
+            {Arrays}.fill(left, 1);
+            for (int p = 0; p < {P}_WINDOWS; p++) {
+              int at = b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r;
+              System.arraycopy({in}, at, x, 0, length);
+              for (int j = 0; j < length; j++) {
+                {T} centred = x[j] - mean[j];
+                {T} gap = y[j] - (centred * scale[j] + beta[j]); // 0 exactly at an active maximum
+                {T} hit = left[j] * (1 - Math.min(gap * {huge}, 1));
+                left[j] -= hit;
+                dx[j] = centred * alpha[j] + beta0[j] + hit * g[j];
+              }
+              System.arraycopy(dx, 0, {inGrad}, at, length);
+            }
           }
-        }
-        for (int o = from * {Q}_OUT_SIZE; o < to * {Q}_OUT_SIZE; o += {P}_CHANNELS) {
-          for (int c = 0; c < {P}_CHANNELS; c++) {
-            {I} keep = ~(({bits}({pooled}[o + c]) - 1) >> {shift});
-            {T} dy = {fromBits}({bits}({pooledGrad}[o + c]) & keep);
-            {inGrad}[{pool}Argmax[o + c]] += {name}Scale[c] * dy;
+          // the pixels no window covers: the BatchNorm term alone
+          for (int r = b * {P}_IN_SIZE + {P}_WINDOWS * {P}_POOLED_SIZE; r < (b + 1) * {P}_IN_SIZE; r += {P}_REP) {
+            int length = Math.min({P}_REP, (b + 1) * {P}_IN_SIZE - r);
+            System.arraycopy({in}, r, x, 0, length);
+            for (int j = 0; j < length; j++) {
+              dx[j] = (x[j] - mean[j]) * alpha[j] + beta0[j];
+            }
+            System.arraycopy(dx, 0, {inGrad}, r, length);
           }
         }
         """)));

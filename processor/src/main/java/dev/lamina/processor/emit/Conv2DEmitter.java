@@ -1,5 +1,6 @@
 package dev.lamina.processor.emit;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.annotations.Padding;
 import dev.lamina.processor.check.CheckedLayer;
@@ -17,11 +18,56 @@ import java.util.Map;
  * rather than keeping them); its kernel gradient is a partial sum, added up after the backward pass.
  */
 final class Conv2DEmitter extends LayerEmitter {
+  static final ClassName WINDOW_ORDER = ClassName.get("dev.lamina.runtime.kernels", "WindowOrder");
+
   private final LayerSpec.Conv2D spec;
+  /** The pool size when a fused BatchNorm+ReLU+MaxPool2D reads this layer: output pixels in window order. */
+  private List<Integer> windowOrder;
+  /** True when that BatchNorm takes this layer's bias into its mean instead (see {@link #writeForPool}). */
+  private boolean biasInBatchNorm;
 
   Conv2DEmitter(CheckedLayer layer, Precision precision) {
     super(layer, precision);
     this.spec = (LayerSpec.Conv2D) layer.spec();
+  }
+
+  /**
+   * Makes this layer write its output pixels in {@link dev.lamina.runtime.kernels.WindowOrder} for a {@code pool}
+   * that only a fused BatchNorm reads. Without an activation, the bias is then left to that BatchNorm: in training,
+   * BatchNorm subtracts the batch mean, so a constant per channel cancels out exactly, and its gradient is exactly
+   * zero; it still counts in the moving mean, which the BatchNorm adds it to, so inference is unchanged.
+   */
+  void writeForPool(List<Integer> pool) {
+    this.windowOrder = pool;
+    this.biasInBatchNorm = spec.useBias() && spec.activation() == dev.lamina.annotations.ActivationType.LINEAR;
+  }
+
+  /** The bias field a fused BatchNorm adds to its mean, or null. */
+  String biasForBatchNorm() {
+    return biasInBatchNorm ? name() + "Bias" : null;
+  }
+
+  @Override
+  Map<String, CodeBlock> tables() {
+    if (windowOrder == null) {
+      return Map.of();
+    }
+    return Map.of("ROW", CodeBlock.of("$T.rowOfPixel($L_OUT_H, $L_OUT_W, $L, $L)", WINDOW_ORDER, prefix(), prefix(),
+        windowOrder.get(0), windowOrder.get(1)));
+  }
+
+  /** The statement giving {@code row}, where pixel (oh, ow) of sample b starts in the block's columns. */
+  private String rowOf() {
+    return windowOrder == null
+        ? "int row = (((b - s0) * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;"
+        : "int row = ((b - s0) * {P}_PIXELS + {P}_ROW[oh * {P}_OUT_W + ow]) * {P}_PATCH; // window order";
+  }
+
+  @Override
+  Map<String, Object> values() {
+    Map<String, Object> v = super.values();
+    v.put("rowOf", Template.render(rowOf(), super.values()));
+    return v;
   }
 
   @Override
@@ -94,7 +140,7 @@ final class Conv2DEmitter extends LayerEmitter {
           for (int b = s0; b < s1; b++) {
             for (int oh = 0; oh < {P}_OUT_H; oh++) {
               for (int ow = 0; ow < {P}_OUT_W; ow++) {
-                int row = (((b - s0) * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
+                {rowOf}
                 for (int kh = 0; kh < {P}_KH; kh++) {
                   int ih = oh * {P}_SH + kh;
                   // the KW pixels of this kernel row are contiguous in the input: one copy
@@ -110,7 +156,7 @@ final class Conv2DEmitter extends LayerEmitter {
         for (int b = s0; b < s1; b++) {
           for (int oh = 0; oh < {P}_OUT_H; oh++) {
             for (int ow = 0; ow < {P}_OUT_W; ow++) {
-              int row = (((b - s0) * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
+              {rowOf}
               for (int kh = 0; kh < {P}_KH; kh++) {
                 int ih = oh * {P}_SH + kh - {P}_PAD_TOP;
                 for (int kw = 0; kw < {P}_KW; kw++) {
@@ -155,7 +201,9 @@ final class Conv2DEmitter extends LayerEmitter {
         """));
     b.unindent();
     b.add("}\n");
-    if (spec.useBias()) {
+    if (biasInBatchNorm) {
+      b.add("// the bias is added by the BatchNorm that reads this layer (to its mean)\n");
+    } else if (spec.useBias()) {
       b.add(addBias(out(), name() + "Bias", prefix() + "_FILTERS"));
     }
     b.add(activationForward(spec.activation(), out(), out(), prefix() + "_FILTERS"));
@@ -170,7 +218,12 @@ final class Conv2DEmitter extends LayerEmitter {
       b.add("// through the activation\n");
       b.add(act);
     }
-    if (spec.useBias()) {
+    if (biasInBatchNorm) {
+      b.add(code("""
+          // the BatchNorm reading this layer cancels its bias: that gradient is exactly zero
+          {Arrays}.fill({name}BiasGradParts[worker], 0);
+          """));
+    } else if (spec.useBias()) {
       b.add(biasGradient(grad(), name() + "BiasGradParts", prefix() + "_FILTERS"));
     }
     b.add(code("""
@@ -194,7 +247,7 @@ final class Conv2DEmitter extends LayerEmitter {
         for (int b = s0; b < s1; b++) {
           for (int oh = 0; oh < {P}_OUT_H; oh++) {
             for (int ow = 0; ow < {P}_OUT_W; ow++) {
-              int row = (((b - s0) * {P}_OUT_H + oh) * {P}_OUT_W + ow) * {P}_PATCH;
+              {rowOf}
               for (int kh = 0; kh < {P}_KH; kh++) {
                 int ih = oh * {P}_SH + kh - {P}_PAD_TOP;
                 for (int kw = 0; kw < {P}_KW; kw++) {

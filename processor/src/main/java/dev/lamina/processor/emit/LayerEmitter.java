@@ -69,8 +69,8 @@ abstract class LayerEmitter {
 
   /**
    * A buffer: {@code size} elements (an expression of constants) per sample of the batch capacity (allocated once
-   * per capacity), once, or once per worker (a 2-D array). {@code kind} is "elem" (the network's number type), "int"
-   * or "double".
+   * per capacity), once, or once per worker (a 2-D array). {@code kind} is "elem" (the network's number type), "int",
+   * "double" or "bits" (an integer as wide as the number type: int for float, long for double).
    */
   record Buffer(String field, String size, Scope scope, String kind) {}
 
@@ -121,6 +121,11 @@ abstract class LayerEmitter {
 
   List<Param> params() {
     return List.of();
+  }
+
+  /** Static {@code int[]} tables, name without prefix and initializer: index maps computed once per class. */
+  Map<String, CodeBlock> tables() {
+    return Map.of();
   }
 
   /** Buffers besides the layer's output and output gradient, which every layer has. */

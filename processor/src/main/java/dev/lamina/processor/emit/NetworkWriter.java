@@ -61,21 +61,27 @@ public final class NetworkWriter {
   }
 
   /**
-   * Replaces each BatchNorm -> ReLU -> MaxPool2D chain on images, whose inner outputs nothing else reads, by one
-   * fused pass ({@link BatchNormReluPoolEmitter}): the three layers' separate passes would move the activation
-   * through memory six times.
+   * Replaces each Conv2D -> BatchNorm -> ReLU -> MaxPool2D chain on images, whose inner outputs nothing else reads and
+   * whose pool windows do not overlap (strides equal to the pool, VALID), by one fused pass
+   * ({@link BatchNormReluPoolEmitter}) over the convolution's output, which it writes in window order: the three
+   * layers' separate passes would move the activation through memory six times. Other chains run layer by layer.
    */
   private void fuseBatchNormReluPool() {
-    for (int i = 0; i + 2 < emitters.size(); i++) {
+    for (int i = 1; i + 2 < emitters.size(); i++) {
       LayerEmitter bn = emitters.get(i);
       LayerEmitter relu = emitters.get(i + 1);
       LayerEmitter pool = emitters.get(i + 2);
+      LayerEmitter conv = emitter(bn.layer.spec().input());
       boolean chain = bn instanceof BatchNormEmitter
           && bn.layer.inputShape().size() == 3
+          && conv instanceof Conv2DEmitter
+          && readers(conv.name()) == 1
           && relu.layer.spec() instanceof LayerSpec.Activation a
           && a.function() == dev.lamina.annotations.ActivationType.RELU
           && relu.layer.spec().input().equals(bn.name())
-          && pool instanceof MaxPool2DEmitter
+          && pool.layer.spec() instanceof LayerSpec.MaxPool2D m
+          && m.padding() == dev.lamina.annotations.Padding.VALID
+          && m.strides().equals(m.pool())
           && pool.layer.spec().input().equals(relu.name())
           && readers(bn.name()) == 1
           && readers(relu.name()) == 1
@@ -83,7 +89,10 @@ public final class NetworkWriter {
       if (!chain) {
         continue;
       }
-      BatchNormReluPoolEmitter fused = new BatchNormReluPoolEmitter(bn.layer, relu, pool, p);
+      Conv2DEmitter convolution = (Conv2DEmitter) conv;
+      convolution.writeForPool(((LayerSpec.MaxPool2D) pool.layer.spec()).pool());
+      BatchNormReluPoolEmitter fused =
+          new BatchNormReluPoolEmitter(bn.layer, relu, pool, convolution.biasForBatchNorm(), p);
       fused.in = bn.in;
       fused.inGrad = bn.inGrad;
       fused.readsModelInput = bn.readsModelInput;
@@ -93,6 +102,11 @@ public final class NetworkWriter {
       pooled.isOutput = pool.isOutput;
       emitters.set(i + 2, pooled);
     }
+  }
+
+  /** The emitter of the layer named {@code name}, or null (the model input). */
+  private LayerEmitter emitter(String name) {
+    return emitters.stream().filter(e -> e.name().equals(name)).findFirst().orElse(null);
   }
 
   /** How many layers read the output of {@code layer}. */
@@ -255,6 +269,10 @@ public final class NetworkWriter {
       type.addField(constant(e.prefix() + "_" + c.getKey(), c.getValue(), doc));
       first = false;
     }
+    for (Map.Entry<String, CodeBlock> t : e.tables().entrySet()) {
+      type.addField(FieldSpec.builder(int[].class, e.prefix() + "_" + t.getKey(), Modifier.PRIVATE, Modifier.STATIC,
+          Modifier.FINAL).initializer(t.getValue()).build());
+    }
   }
 
   private List<LayerEmitter.Param> allParams() {
@@ -350,6 +368,7 @@ public final class NetworkWriter {
     return switch (b.kind()) {
       case "int" -> TypeName.INT;
       case "double" -> TypeName.DOUBLE;
+      case "bits" -> p == Precision.FLOAT ? TypeName.INT : TypeName.LONG;
       default -> p.type;
     };
   }

@@ -9,6 +9,7 @@ import dev.lamina.processor.generated.models.ActivationsModelDoubleNetwork;
 import dev.lamina.processor.generated.models.BatchNormFeaturesModelDoubleNetwork;
 import dev.lamina.processor.generated.models.BatchNormImageModelDoubleNetwork;
 import dev.lamina.processor.generated.models.BatchNormReluPoolModelDoubleNetwork;
+import dev.lamina.processor.generated.models.ConvBatchNormReluPoolModelDoubleNetwork;
 import dev.lamina.processor.generated.models.ConvSameModelDoubleNetwork;
 import dev.lamina.processor.generated.models.ConvStackModelDoubleNetwork;
 import dev.lamina.processor.generated.models.ConvValidModelDoubleNetwork;
@@ -42,8 +43,10 @@ class GradientCheckTest {
         Arguments.of("Activation", (Supplier<DoubleNetwork>) ActivationsModelDoubleNetwork::new, 3),
         Arguments.of("MaxPool2D valid", (Supplier<DoubleNetwork>) MaxPoolValidModelDoubleNetwork::new, 2),
         Arguments.of("MaxPool2D same", (Supplier<DoubleNetwork>) MaxPoolSameModelDoubleNetwork::new, 2),
-        Arguments.of("BatchNorm+ReLU+MaxPool (fused)",
+        Arguments.of("BatchNorm+ReLU+MaxPool same",
             (Supplier<DoubleNetwork>) BatchNormReluPoolModelDoubleNetwork::new, 4),
+        Arguments.of("Conv+BatchNorm+ReLU+MaxPool (fused)",
+            (Supplier<DoubleNetwork>) ConvBatchNormReluPoolModelDoubleNetwork::new, 4),
         Arguments.of("Flatten + Dense", (Supplier<DoubleNetwork>) DenseModelDoubleNetwork::new, 3),
         Arguments.of("Dense softmax", (Supplier<DoubleNetwork>) SoftmaxDenseModelDoubleNetwork::new, 3));
   }

@@ -4,7 +4,7 @@ import static dev.lamina.annotations.ActivationType.*;
 
 import dev.lamina.annotations.*;
 
-/** BatchNorm, ReLU and MaxPool2D (3x3, stride 2, SAME): the chain the processor fuses into one pass. */
+/** BatchNorm, ReLU and MaxPool2D (3x3, stride 2, SAME) on the model input: run layer by layer (not fused). */
 @Model(input = {5, 7, 3})
 public class BatchNormReluPoolModel {
   @BatchNorm(momentum = 0.9)
