@@ -1010,13 +1010,13 @@ public final class SequentialModelNetwork implements FloatNetwork {
     }
     workers.barrier();
     // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
-    // training also the input at the first position holding the maximum
+    // training also the input at the first position holding the maximum (taken where a value beats the
+    // maximum so far: 1 - the indicator times the old pick plus the indicator times x is exact)
     float[] mean = bn1MeanRep;
     float[] scale = bn1ScaleRep;
     float[] beta = bn1BetaRep;
     float[] max = bn1Max[worker];
     float[] y = bn1Y[worker];
-    float[] left = bn1Left[worker];
     float[] picked = bn1Picked[worker];
     for (int b = from; b < to; b++) {
       for (int r = 0; r < BN1_POOLED_SIZE; r += BN1_REP) {
@@ -1024,8 +1024,17 @@ public final class SequentialModelNetwork implements FloatNetwork {
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
         for (int p = 0; p < BN1_WINDOWS; p++) {
           System.arraycopy(conv1Out, b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r, x, 0, length);
-          for (int j = 0; j < length; j++) {
-            max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+          if (training) {
+            for (int j = 0; j < length; j++) {
+              float v = (x[j] - mean[j]) * scale[j] + beta[j];
+              float beats = Math.min(Math.max(v - max[j], 0) * 0x1p100f * 0x1p49f, 1); // 1 where v > max, else 0
+              picked[j] = picked[j] * (1 - beats) + x[j] * beats;
+              max[j] = Math.max(max[j], v);
+            }
+          } else {
+            for (int j = 0; j < length; j++) {
+              max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+            }
           }
         }
         for (int j = 0; j < length; j++) {
@@ -1033,17 +1042,6 @@ public final class SequentialModelNetwork implements FloatNetwork {
         }
         System.arraycopy(y, 0, pool1Out, b * BN1_POOLED_SIZE + r, length);
         if (training) {
-          Arrays.fill(left, 1);
-          Arrays.fill(picked, 0);
-          for (int p = 0; p < BN1_WINDOWS; p++) {
-            System.arraycopy(conv1Out, b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r, x, 0, length);
-            for (int j = 0; j < length; j++) {
-              float gap = max[j] - ((x[j] - mean[j]) * scale[j] + beta[j]); // >= 0, and 0 exactly at a maximum
-              float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1)); // 1 at the first maximum, else 0
-              left[j] -= hit;
-              picked[j] += hit * x[j];
-            }
-          }
           System.arraycopy(picked, 0, pool1Selected, b * BN1_POOLED_SIZE + r, length);
         }
       }
@@ -1348,13 +1346,13 @@ public final class SequentialModelNetwork implements FloatNetwork {
     }
     workers.barrier();
     // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
-    // training also the input at the first position holding the maximum
+    // training also the input at the first position holding the maximum (taken where a value beats the
+    // maximum so far: 1 - the indicator times the old pick plus the indicator times x is exact)
     float[] mean = bn2MeanRep;
     float[] scale = bn2ScaleRep;
     float[] beta = bn2BetaRep;
     float[] max = bn2Max[worker];
     float[] y = bn2Y[worker];
-    float[] left = bn2Left[worker];
     float[] picked = bn2Picked[worker];
     for (int b = from; b < to; b++) {
       for (int r = 0; r < BN2_POOLED_SIZE; r += BN2_REP) {
@@ -1362,8 +1360,17 @@ public final class SequentialModelNetwork implements FloatNetwork {
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
         for (int p = 0; p < BN2_WINDOWS; p++) {
           System.arraycopy(conv2Out, b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r, x, 0, length);
-          for (int j = 0; j < length; j++) {
-            max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+          if (training) {
+            for (int j = 0; j < length; j++) {
+              float v = (x[j] - mean[j]) * scale[j] + beta[j];
+              float beats = Math.min(Math.max(v - max[j], 0) * 0x1p100f * 0x1p49f, 1); // 1 where v > max, else 0
+              picked[j] = picked[j] * (1 - beats) + x[j] * beats;
+              max[j] = Math.max(max[j], v);
+            }
+          } else {
+            for (int j = 0; j < length; j++) {
+              max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+            }
           }
         }
         for (int j = 0; j < length; j++) {
@@ -1371,17 +1378,6 @@ public final class SequentialModelNetwork implements FloatNetwork {
         }
         System.arraycopy(y, 0, pool2Out, b * BN2_POOLED_SIZE + r, length);
         if (training) {
-          Arrays.fill(left, 1);
-          Arrays.fill(picked, 0);
-          for (int p = 0; p < BN2_WINDOWS; p++) {
-            System.arraycopy(conv2Out, b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r, x, 0, length);
-            for (int j = 0; j < length; j++) {
-              float gap = max[j] - ((x[j] - mean[j]) * scale[j] + beta[j]); // >= 0, and 0 exactly at a maximum
-              float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1)); // 1 at the first maximum, else 0
-              left[j] -= hit;
-              picked[j] += hit * x[j];
-            }
-          }
           System.arraycopy(picked, 0, pool2Selected, b * BN2_POOLED_SIZE + r, length);
         }
       }

@@ -196,13 +196,13 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
         }
         workers.barrier();
         // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
-        // training also the input at the first position holding the maximum
+        // training also the input at the first position holding the maximum (taken where a value beats the
+        // maximum so far: 1 - the indicator times the old pick plus the indicator times x is exact)
         {T}[] mean = {name}MeanRep;
         {T}[] scale = {name}ScaleRep;
         {T}[] beta = {name}BetaRep;
         {T}[] max = {name}Max[worker];
         {T}[] y = {name}Y[worker];
-        {T}[] left = {name}Left[worker];
         {T}[] picked = {name}Picked[worker];
         for (int b = from; b < to; b++) {
           for (int r = 0; r < {P}_POOLED_SIZE; r += {P}_REP) {
@@ -210,8 +210,17 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
             {Arrays}.fill(max, {Boxed}.NEGATIVE_INFINITY);
             for (int p = 0; p < {P}_WINDOWS; p++) {
               System.arraycopy({in}, b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r, x, 0, length);
-              for (int j = 0; j < length; j++) {
-                max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+              if (training) {
+                for (int j = 0; j < length; j++) {
+                  {T} v = (x[j] - mean[j]) * scale[j] + beta[j];
+                  {T} beats = Math.min(Math.max(v - max[j], 0) * {huge}, 1); // 1 where v > max, else 0
+                  picked[j] = picked[j] * (1 - beats) + x[j] * beats;
+                  max[j] = Math.max(max[j], v);
+                }
+              } else {
+                for (int j = 0; j < length; j++) {
+                  max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+                }
               }
             }
             for (int j = 0; j < length; j++) {
@@ -219,17 +228,6 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
             }
             System.arraycopy(y, 0, {pooled}, b * {P}_POOLED_SIZE + r, length);
             if (training) {
-              {Arrays}.fill(left, 1);
-              {Arrays}.fill(picked, 0);
-              for (int p = 0; p < {P}_WINDOWS; p++) {
-                System.arraycopy({in}, b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r, x, 0, length);
-                for (int j = 0; j < length; j++) {
-                  {T} gap = max[j] - ((x[j] - mean[j]) * scale[j] + beta[j]); // >= 0, and 0 exactly at a maximum
-                  {T} hit = left[j] * (1 - Math.min(gap * {huge}, 1)); // 1 at the first maximum, else 0
-                  left[j] -= hit;
-                  picked[j] += hit * x[j];
-                }
-              }
               System.arraycopy(picked, 0, {pool}Selected, b * {P}_POOLED_SIZE + r, length);
             }
           }

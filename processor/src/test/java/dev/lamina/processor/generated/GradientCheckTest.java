@@ -67,8 +67,8 @@ class GradientCheckTest {
     // kinks: with ~43k ReLU inputs, some seeds put one within the step of zero, where a difference quotient is
     // meaningless; seed 4 puts none there.
     GradientCheck.Result result = new GradientCheck(new SeedModelDoubleNetwork(), 2, 4).run(150);
-    System.out.printf("gradient check %-30s max relative error %.3e over %d values%n", "seed model",
-        result.maxRelativeError(), result.checked());
+    System.out.printf("gradient check %-30s max relative error %.3e over %d values (worst: %s)%n", "seed model",
+        result.maxRelativeError(), result.checked(), result.worst());
     assertTrue(result.maxRelativeError() < LIMIT, "seed model: " + result.worst());
   }
 
