@@ -4,6 +4,7 @@ package dev.lamina.samples;
 import dev.lamina.runtime.FloatNetwork;
 import dev.lamina.runtime.ParameterInfo;
 import dev.lamina.runtime.Tensors;
+import dev.lamina.runtime.kernels.Columns;
 import dev.lamina.runtime.kernels.Gemm;
 import dev.lamina.runtime.kernels.Init;
 import dev.lamina.runtime.kernels.WindowOrder;
@@ -508,7 +509,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private float[] conv2Grad = new float[0];
 
-  private final float[][] conv2Cols = new float[workers.size()][CONV2_BLOCK * CONV2_PIXELS * CONV2_PATCH];
+  private final Columns[] conv2Cols = Columns.perWorker(workers.size(), CONV2_BLOCK * CONV2_PIXELS * CONV2_PATCH);
 
   private final float[][] conv2ColsGrad = new float[workers.size()][CONV2_BLOCK * CONV2_PIXELS * CONV2_PATCH];
 
@@ -856,8 +857,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
             for (int kh = 0; kh < CONV1_KH; kh++) {
               int ih = oh * CONV1_SH + kh;
               // the KW pixels of this kernel row are contiguous in the input: one copy
-              System.arraycopy(input, ((b * CONV1_IN_H + ih) * CONV1_IN_W + ow * CONV1_SW) * CONV1_IN_C,
-                  cols, row + kh * CONV1_KW * CONV1_IN_C, CONV1_KW * CONV1_IN_C);
+              Columns.put(cols, row + kh * CONV1_KW * CONV1_IN_C, input, ((b * CONV1_IN_H + ih) * CONV1_IN_W + ow * CONV1_SW) * CONV1_IN_C,
+                  CONV1_KW * CONV1_IN_C);
             }
           }
         }
@@ -889,8 +890,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
             for (int kh = 0; kh < CONV1_KH; kh++) {
               int ih = oh * CONV1_SH + kh;
               // the KW pixels of this kernel row are contiguous in the input: one copy
-              System.arraycopy(input, ((b * CONV1_IN_H + ih) * CONV1_IN_W + ow * CONV1_SW) * CONV1_IN_C,
-                  cols, row + kh * CONV1_KW * CONV1_IN_C, CONV1_KW * CONV1_IN_C);
+              Columns.put(cols, row + kh * CONV1_KW * CONV1_IN_C, input, ((b * CONV1_IN_H + ih) * CONV1_IN_W + ow * CONV1_SW) * CONV1_IN_C,
+                  CONV1_KW * CONV1_IN_C);
             }
           }
         }
@@ -1182,7 +1183,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
    */
   private void conv2Forward(int worker, int from, int to) {
     // blocks of CONV2_BLOCK samples: im2col, then out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
-    float[] cols = conv2Cols[worker];
+    Columns cols = conv2Cols[worker];
     int blocks = (to - from + CONV2_BLOCK - 1) / CONV2_BLOCK;
     int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most CONV2_BLOCK samples
     for (int s0 = from; s0 < to; s0 += blockSize) {
@@ -1194,8 +1195,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
             for (int kh = 0; kh < CONV2_KH; kh++) {
               int ih = oh * CONV2_SH + kh;
               // the KW pixels of this kernel row are contiguous in the input: one copy
-              System.arraycopy(pool1Out, ((b * CONV2_IN_H + ih) * CONV2_IN_W + ow * CONV2_SW) * CONV2_IN_C,
-                  cols, row + kh * CONV2_KW * CONV2_IN_C, CONV2_KW * CONV2_IN_C);
+              Columns.put(cols, row + kh * CONV2_KW * CONV2_IN_C, pool1Out, ((b * CONV2_IN_H + ih) * CONV2_IN_W + ow * CONV2_SW) * CONV2_IN_C,
+                  CONV2_KW * CONV2_IN_C);
             }
           }
         }
@@ -1214,7 +1215,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
     Arrays.fill(conv2BiasGradParts[worker], 0);
     // blocks of CONV2_BLOCK samples: im2col again (cheaper than keeping it), this worker's kernel gradient
     // += cols^T[PATCH, pixels] x grad[pixels, FILTERS], and the input gradient
-    float[] cols = conv2Cols[worker];
+    Columns cols = conv2Cols[worker];
     float[] colsGrad = conv2ColsGrad[worker];
     int blocks = (to - from + CONV2_BLOCK - 1) / CONV2_BLOCK;
     int blockSize = (to - from + blocks - 1) / blocks; // equal blocks of at most CONV2_BLOCK samples
@@ -1227,8 +1228,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
             for (int kh = 0; kh < CONV2_KH; kh++) {
               int ih = oh * CONV2_SH + kh;
               // the KW pixels of this kernel row are contiguous in the input: one copy
-              System.arraycopy(pool1Out, ((b * CONV2_IN_H + ih) * CONV2_IN_W + ow * CONV2_SW) * CONV2_IN_C,
-                  cols, row + kh * CONV2_KW * CONV2_IN_C, CONV2_KW * CONV2_IN_C);
+              Columns.put(cols, row + kh * CONV2_KW * CONV2_IN_C, pool1Out, ((b * CONV2_IN_H + ih) * CONV2_IN_W + ow * CONV2_SW) * CONV2_IN_C,
+                  CONV2_KW * CONV2_IN_C);
             }
           }
         }

@@ -42,6 +42,20 @@ final class Conv2DEmitter extends LayerEmitter {
     this.biasInBatchNorm = spec.useBias() && spec.activation() == dev.lamina.annotations.ActivationType.LINEAR;
   }
 
+  /**
+   * True when im2col writes off-heap ({@link #columnsClass}): when it copies runs of at least 16 values. Shorter runs
+   * (a first layer's few input channels) cost more per copy off-heap than staging the whole matrix once.
+   */
+  boolean offHeapColumns() {
+    int run = layer.inputShape().get(2) * (spec.padding() == Padding.VALID ? spec.kernel().get(1) : 1);
+    return run >= 16;
+  }
+
+  /** Where im2col writes: off-heap for floats (OpenBLAS reads it without a copy), a heap array for doubles. */
+  static ClassName columnsClass(Precision precision) {
+    return ClassName.get("dev.lamina.runtime.kernels", precision == Precision.FLOAT ? "Columns" : "DoubleColumns");
+  }
+
   /** The bias field a fused BatchNorm adds to its mean, or null. */
   String biasForBatchNorm() {
     return biasInBatchNorm ? name() + "Bias" : null;
@@ -67,6 +81,8 @@ final class Conv2DEmitter extends LayerEmitter {
   Map<String, Object> values() {
     Map<String, Object> v = super.values();
     v.put("rowOf", Template.render(rowOf(), super.values()));
+    v.put("Cols", columnsClass(precision));
+    v.put("ColsType", offHeapColumns() ? columnsClass(precision) : CodeBlock.of("$T[]", precision.type));
     return v;
   }
 
@@ -125,7 +141,7 @@ final class Conv2DEmitter extends LayerEmitter {
   List<Buffer> buffers() {
     List<Buffer> b = new ArrayList<>();
     String block = prefix() + "_BLOCK * " + prefix() + "_PIXELS * " + prefix() + "_PATCH";
-    b.add(new Buffer(name() + "Cols", block, Scope.WORKER, "elem"));
+    b.add(new Buffer(name() + "Cols", block, Scope.WORKER, offHeapColumns() ? "columns" : "elem"));
     b.add(new Buffer(name() + "ColsGrad", block, Scope.WORKER, "elem"));
     if (spec.useBias()) {
       b.add(new Buffer(name() + "BiasTotal", prefix() + "_FILTERS", Scope.WORKER, "double"));
@@ -144,8 +160,8 @@ final class Conv2DEmitter extends LayerEmitter {
                 for (int kh = 0; kh < {P}_KH; kh++) {
                   int ih = oh * {P}_SH + kh;
                   // the KW pixels of this kernel row are contiguous in the input: one copy
-                  System.arraycopy({in}, ((b * {P}_IN_H + ih) * {P}_IN_W + ow * {P}_SW) * {P}_IN_C,
-                      cols, row + kh * {P}_KW * {P}_IN_C, {P}_KW * {P}_IN_C);
+                  {Cols}.put(cols, row + kh * {P}_KW * {P}_IN_C, {in}, ((b * {P}_IN_H + ih) * {P}_IN_W + ow * {P}_SW) * {P}_IN_C,
+                      {P}_KW * {P}_IN_C);
                 }
               }
             }
@@ -163,9 +179,9 @@ final class Conv2DEmitter extends LayerEmitter {
                   int iw = ow * {P}_SW + kw - {P}_PAD_LEFT;
                   int at = row + (kh * {P}_KW + kw) * {P}_IN_C;
                   if (ih < 0 || ih >= {P}_IN_H || iw < 0 || iw >= {P}_IN_W) {
-                    {Arrays}.fill(cols, at, at + {P}_IN_C, 0); // zero padding
+                    {Cols}.zero(cols, at, {P}_IN_C); // zero padding
                   } else {
-                    System.arraycopy({in}, ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_IN_C, cols, at, {P}_IN_C);
+                    {Cols}.put(cols, at, {in}, ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_IN_C, {P}_IN_C);
                   }
                 }
               }
@@ -190,7 +206,7 @@ final class Conv2DEmitter extends LayerEmitter {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add(code("""
         // blocks of {P}_BLOCK samples: im2col, then out[pixels, FILTERS] = cols[pixels, PATCH] x kernel[PATCH, FILTERS]
-        {T}[] cols = {name}Cols[worker];
+        {ColsType} cols = {name}Cols[worker];
         """));
     b.add(blockLoop());
     b.indent();
@@ -229,7 +245,7 @@ final class Conv2DEmitter extends LayerEmitter {
     b.add(code("""
         // blocks of {P}_BLOCK samples: im2col again (cheaper than keeping it), this worker's kernel gradient
         // += cols^T[PATCH, pixels] x grad[pixels, FILTERS], and the input gradient
-        {T}[] cols = {name}Cols[worker];
+        {ColsType} cols = {name}Cols[worker];
         {T}[] colsGrad = {name}ColsGrad[worker];
         """));
     b.add(blockLoop());

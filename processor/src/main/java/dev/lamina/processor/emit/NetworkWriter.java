@@ -355,7 +355,10 @@ public final class NetworkWriter {
               .initializer("new $T[0]", t);
           case FIXED -> f = FieldSpec.builder(ArrayTypeName.of(t), b.field(), Modifier.PRIVATE, Modifier.FINAL)
               .initializer("new $T[$L]", t, b.size());
-          default -> f = FieldSpec.builder(ArrayTypeName.of(ArrayTypeName.of(t)), b.field(), Modifier.PRIVATE,
+          default -> f = b.kind().equals("columns")
+              ? FieldSpec.builder(ArrayTypeName.of(t), b.field(), Modifier.PRIVATE, Modifier.FINAL)
+                  .initializer("$T.perWorker(workers.size(), $L)", t, b.size())
+              : FieldSpec.builder(ArrayTypeName.of(ArrayTypeName.of(t)), b.field(), Modifier.PRIVATE,
                   Modifier.FINAL)
               .initializer("new $T[workers.size()][$L]", t, b.size());
         }
@@ -369,6 +372,7 @@ public final class NetworkWriter {
       case "int" -> TypeName.INT;
       case "double" -> TypeName.DOUBLE;
       case "bits" -> p == Precision.FLOAT ? TypeName.INT : TypeName.LONG;
+      case "columns" -> Conv2DEmitter.columnsClass(p);
       default -> p.type;
     };
   }

@@ -53,6 +53,30 @@ final class Blas {
     return target.position(0);
   }
 
+  /** As {@link #sgemm(boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)}, A already off-heap. */
+  static void sgemm(boolean transA, boolean transB, int m, int n, int k, Columns a, int aOff, float[] b, int bOff,
+      float[] c, int cOff, boolean accumulate) {
+    Staging s = STAGING.get();
+    s.b = Staging.fit(s.b, k * n);
+    s.c = Staging.fit(s.c, m * n);
+    load(s.b, b, bOff, k * n);
+    if (accumulate) {
+      load(s.c, c, cOff, m * n);
+    }
+    s.c.position(0);
+    call(transA, transB, m, n, k, a.at(aOff), s.b, s.c, accumulate);
+    s.c.position(0);
+    s.c.get(c, cOff, m * n);
+  }
+
+  private static void call(boolean transA, boolean transB, int m, int n, int k, FloatBuffer a, FloatBuffer b,
+      FloatBuffer c, boolean accumulate) {
+    openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+        transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+        transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+        m, n, k, 1f, a, transA ? m : k, b, transB ? k : n, accumulate ? 1f : 0f, c, n);
+  }
+
   /** Row-major dense sgemm: C[m, n] (+)= op(A) op(B), with A {@code m x k} (or {@code k x m} transposed). */
   static void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, boolean accumulate) {
@@ -66,10 +90,7 @@ final class Blas {
       load(s.c, c, cOff, m * n);
     }
     s.c.position(0);
-    openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-        transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-        transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-        m, n, k, 1f, s.a, transA ? m : k, s.b, transB ? k : n, accumulate ? 1f : 0f, s.c, n);
+    call(transA, transB, m, n, k, s.a, s.b, s.c, accumulate);
     s.c.position(0);
     s.c.get(c, cOff, m * n);
   }

@@ -45,6 +45,36 @@ public final class Gemm {
     }
   }
 
+  /** {@link #nn}, with A an off-heap im2col matrix. */
+  public static void nn(
+      int m, int n, int k, Columns a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    if (Blas.AVAILABLE) {
+      Blas.sgemm(false, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    } else {
+      javaNn(m, n, k, a.toArray(aOff, m * k), 0, b, bOff, c, cOff, accumulate);
+    }
+  }
+
+  /** {@link #tn}, with A an off-heap im2col matrix. */
+  public static void tn(
+      int m, int n, int k, Columns a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    if (Blas.AVAILABLE) {
+      Blas.sgemm(true, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    } else {
+      javaTn(m, n, k, a.toArray(aOff, m * k), 0, b, bOff, c, cOff, accumulate);
+    }
+  }
+
+  public static void nn(int m, int n, int k, DoubleColumns a, int aOff, double[] b, int bOff, double[] c, int cOff,
+      boolean accumulate) {
+    nn(m, n, k, a.values, aOff, b, bOff, c, cOff, accumulate);
+  }
+
+  public static void tn(int m, int n, int k, DoubleColumns a, int aOff, double[] b, int bOff, double[] c, int cOff,
+      boolean accumulate) {
+    tn(m, n, k, a.values, aOff, b, bOff, c, cOff, accumulate);
+  }
+
   static void javaNn(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
     if (!accumulate) {
