@@ -298,6 +298,11 @@ public final class SequentialModelNetwork implements FloatNetwork {
   public static final int OUT_UNITS = 10;
 
   /**
+   * Samples that go through all layers together in inference: about 512 KB of the largest activation, so that each layer's output is still in cache when the next reads it.
+   */
+  private static final int INFERENCE_BLOCK = 6;
+
+  /**
    * The threads each batch is split across.
    */
   private final Workers workers = Workers.shared();
@@ -745,6 +750,36 @@ public final class SequentialModelNetwork implements FloatNetwork {
     return parts;
   }
 
+  /**
+   * Inference: the per-channel values BatchNorm uses, from its moving statistics, before the workers start.
+   */
+  private void prepareInference() {
+    // bn1: y = (x - mean) * scale + beta from the moving statistics (the moving mean includes conv1Out's bias)
+    for (int c = 0; c < BN1_CHANNELS; c++) {
+      bn1Mean[c] = bn1MovingMean[c] - conv1Bias[c];
+      bn1InvStd[c] = 1 / Math.sqrt(bn1MovingVariance[c] + 0.001);
+    }
+    for (int j = 0; j < BN1_REP; j++) {
+      int c = j % BN1_CHANNELS;
+      bn1MeanRep[j] = (float) bn1Mean[c];
+      bn1InvStdRep[j] = (float) bn1InvStd[c];
+      bn1ScaleRep[j] = (float) (bn1Gamma[c] * bn1InvStd[c]);
+      bn1BetaRep[j] = bn1Beta[c];
+    }
+    // bn2: y = (x - mean) * scale + beta from the moving statistics (the moving mean includes conv2Out's bias)
+    for (int c = 0; c < BN2_CHANNELS; c++) {
+      bn2Mean[c] = bn2MovingMean[c] - conv2Bias[c];
+      bn2InvStd[c] = 1 / Math.sqrt(bn2MovingVariance[c] + 0.001);
+    }
+    for (int j = 0; j < BN2_REP; j++) {
+      int c = j % BN2_CHANNELS;
+      bn2MeanRep[j] = (float) bn2Mean[c];
+      bn2InvStdRep[j] = (float) bn2InvStd[c];
+      bn2ScaleRep[j] = (float) (bn2Gamma[c] * bn2InvStd[c]);
+      bn2BetaRep[j] = bn2Beta[c];
+    }
+  }
+
   @Override
   public float[] forward(float[] batch, int n, boolean training) {
     Tensors.checkBatch(MODEL_NAME, batch.length, n, INPUT_SIZE);
@@ -752,14 +787,31 @@ public final class SequentialModelNetwork implements FloatNetwork {
     this.input = batch;
     this.n = n;
     this.training = training;
+    if (!training) {
+      prepareInference();
+    }
     workers.run(n, forwardChunk);
     return outOut;
   }
 
   /**
-   * One worker's share of the forward pass: samples {@code [from, to)}, layer after layer.
+   * One worker's share of the forward pass: samples {@code [from, to)}. Training goes layer by layer over all of them
+   * (BatchNorm needs the whole batch); inference a block of samples at a time.
    */
   private void forwardChunk(int worker, int from, int to) {
+    if (training) {
+      forwardLayers(worker, from, to);
+      return;
+    }
+    for (int s0 = from; s0 < to; s0 += INFERENCE_BLOCK) {
+      forwardLayers(worker, s0, Math.min(s0 + INFERENCE_BLOCK, to));
+    }
+  }
+
+  /**
+   * Samples {@code [from, to)} through every layer, in order.
+   */
+  private void forwardLayers(int worker, int from, int to) {
     conv1Forward(worker, from, to);
     bn1Forward(worker, from, to);
     relu1Forward(worker, from, to);
@@ -992,24 +1044,16 @@ public final class SequentialModelNetwork implements FloatNetwork {
           bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + (mean + conv1Bias[c]) * (1 - 0.99));
           bn1MovingVariance[c] = (float) (bn1MovingVariance[c] * 0.99 + variance * (1 - 0.99));
         }
+        for (int j = 0; j < BN1_REP; j++) {
+          int c = j % BN1_CHANNELS;
+          bn1MeanRep[j] = (float) bn1Mean[c];
+          bn1InvStdRep[j] = (float) bn1InvStd[c];
+          bn1ScaleRep[j] = (float) (bn1Gamma[c] * bn1InvStd[c]);
+          bn1BetaRep[j] = bn1Beta[c];
+        }
       }
-    } else if (worker == 0) {
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        bn1Mean[c] = bn1MovingMean[c] - conv1Bias[c];
-        bn1InvStd[c] = 1 / Math.sqrt(bn1MovingVariance[c] + 0.001);
-      }
+      workers.barrier();
     }
-    if (worker == 0) {
-      // y = (x - mean) * scale + beta, scale = gamma * invStd: REP copies of each (value j is channel j % CHANNELS)
-      for (int j = 0; j < BN1_REP; j++) {
-        int c = j % BN1_CHANNELS;
-        bn1MeanRep[j] = (float) bn1Mean[c];
-        bn1InvStdRep[j] = (float) bn1InvStd[c];
-        bn1ScaleRep[j] = (float) (bn1Gamma[c] * bn1InvStd[c]);
-        bn1BetaRep[j] = bn1Beta[c];
-      }
-    }
-    workers.barrier();
     // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
     // training also the input at the first position holding the maximum (taken where a value beats the
     // maximum so far: 1 - the indicator times the old pick plus the indicator times x is exact)
@@ -1328,24 +1372,16 @@ public final class SequentialModelNetwork implements FloatNetwork {
           bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + (mean + conv2Bias[c]) * (1 - 0.99));
           bn2MovingVariance[c] = (float) (bn2MovingVariance[c] * 0.99 + variance * (1 - 0.99));
         }
+        for (int j = 0; j < BN2_REP; j++) {
+          int c = j % BN2_CHANNELS;
+          bn2MeanRep[j] = (float) bn2Mean[c];
+          bn2InvStdRep[j] = (float) bn2InvStd[c];
+          bn2ScaleRep[j] = (float) (bn2Gamma[c] * bn2InvStd[c]);
+          bn2BetaRep[j] = bn2Beta[c];
+        }
       }
-    } else if (worker == 0) {
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        bn2Mean[c] = bn2MovingMean[c] - conv2Bias[c];
-        bn2InvStd[c] = 1 / Math.sqrt(bn2MovingVariance[c] + 0.001);
-      }
+      workers.barrier();
     }
-    if (worker == 0) {
-      // y = (x - mean) * scale + beta, scale = gamma * invStd: REP copies of each (value j is channel j % CHANNELS)
-      for (int j = 0; j < BN2_REP; j++) {
-        int c = j % BN2_CHANNELS;
-        bn2MeanRep[j] = (float) bn2Mean[c];
-        bn2InvStdRep[j] = (float) bn2InvStd[c];
-        bn2ScaleRep[j] = (float) (bn2Gamma[c] * bn2InvStd[c]);
-        bn2BetaRep[j] = bn2Beta[c];
-      }
-    }
-    workers.barrier();
     // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
     // training also the input at the first position holding the maximum (taken where a value beats the
     // maximum so far: 1 - the indicator times the old pick plus the indicator times x is exact)

@@ -80,6 +80,16 @@ final class BatchNormEmitter extends LayerEmitter {
    */
 
   @Override
+  CodeBlock prepareInference() {
+    return code("""
+        for (int c = 0; c < {P}_CHANNELS; c++) {
+          {name}MeanT[c] = {name}MovingMean[c];
+          {name}InvStd[c] = ({T}) (1 / Math.sqrt({name}MovingVariance[c] + {epsilon}));
+        }
+        """);
+  }
+
+  @Override
   CodeBlock forward() {
     return code("""
         int rows = n * {P}_OUT_SIZE / {P}_CHANNELS;
@@ -140,13 +150,8 @@ final class BatchNormEmitter extends LayerEmitter {
               {name}InvStd[c] = ({T}) (1 / Math.sqrt(variance + {epsilon}));
             }
           }
-        } else if (worker == 0) {
-          for (int c = 0; c < {P}_CHANNELS; c++) {
-            {name}MeanT[c] = {name}MovingMean[c];
-            {name}InvStd[c] = ({T}) (1 / Math.sqrt({name}MovingVariance[c] + {epsilon}));
-          }
+          workers.barrier();
         }
-        workers.barrier();
         // y = gamma * xHat + beta, xHat = (x - mean) / sqrt(variance + epsilon)
         for (int r = from * {P}_OUT_SIZE; r < to * {P}_OUT_SIZE; r += {P}_CHANNELS) {
           for (int c = 0; c < {P}_CHANNELS; c++) {

@@ -116,6 +116,30 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
         """, Map.of("a", a, "b", b));
   }
 
+  /** REP copies of mean, 1 / std, scale = gamma / std and beta: value j of a stretch is channel j % CHANNELS. */
+  private CodeBlock repeatPerChannel() {
+    return code("""
+        for (int j = 0; j < {P}_REP; j++) {
+          int c = j % {P}_CHANNELS;
+          {name}MeanRep[j] = ({T}) {name}Mean[c];
+          {name}InvStdRep[j] = ({T}) {name}InvStd[c];
+          {name}ScaleRep[j] = ({T}) ({name}Gamma[c] * {name}InvStd[c]);
+          {name}BetaRep[j] = {name}Beta[c];
+        }
+        """);
+  }
+
+  @Override
+  CodeBlock prepareInference() {
+    return CodeBlock.builder().add(code("""
+        // {name}: y = (x - mean) * scale + beta from the moving statistics (the moving mean includes {in}'s bias)
+        for (int c = 0; c < {P}_CHANNELS; c++) {
+          {name}Mean[c] = {name}MovingMean[c]{minusBias};
+          {name}InvStd[c] = 1 / Math.sqrt({name}MovingVariance[c] + {epsilon});
+        }
+        """)).add(repeatPerChannel()).build();
+  }
+
   @Override
   CodeBlock forward() {
     CodeBlock.Builder b = CodeBlock.builder();
@@ -177,24 +201,12 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
               {name}MovingMean[c] = ({T}) ({name}MovingMean[c] * {momentum} + (mean{plusBias}) * (1 - {momentum}));
               {name}MovingVariance[c] = ({T}) ({name}MovingVariance[c] * {momentum} + variance * (1 - {momentum}));
             }
+        """));
+    b.indent().indent().add(repeatPerChannel()).unindent().unindent();
+    b.add(code("""
           }
-        } else if (worker == 0) {
-          for (int c = 0; c < {P}_CHANNELS; c++) {
-            {name}Mean[c] = {name}MovingMean[c]{minusBias};
-            {name}InvStd[c] = 1 / Math.sqrt({name}MovingVariance[c] + {epsilon});
-          }
+          workers.barrier();
         }
-        if (worker == 0) {
-          // y = (x - mean) * scale + beta, scale = gamma * invStd: REP copies of each (value j is channel j % CHANNELS)
-          for (int j = 0; j < {P}_REP; j++) {
-            int c = j % {P}_CHANNELS;
-            {name}MeanRep[j] = ({T}) {name}Mean[c];
-            {name}InvStdRep[j] = ({T}) {name}InvStd[c];
-            {name}ScaleRep[j] = ({T}) ({name}Gamma[c] * {name}InvStd[c]);
-            {name}BetaRep[j] = {name}Beta[c];
-          }
-        }
-        workers.barrier();
         // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
         // training also the input at the first position holding the maximum (taken where a value beats the
         // maximum so far: 1 - the indicator times the old pick plus the indicator times x is exact)

@@ -139,6 +139,14 @@ abstract class LayerEmitter {
    */
   abstract CodeBlock forward();
 
+  /**
+   * Code run once before an inference pass, on the calling thread: what the forward code then reads (BatchNorm's
+   * per-channel values from its moving statistics), so that inference needs no barrier and can run in blocks.
+   */
+  CodeBlock prepareInference() {
+    return CodeBlock.of("");
+  }
+
   /** Body of {@code private void <name>Backward(int worker, int from, int to)}; {@code fromLogits} is a field. */
   abstract CodeBlock backward();
 

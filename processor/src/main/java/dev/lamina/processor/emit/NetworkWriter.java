@@ -486,17 +486,45 @@ public final class NetworkWriter {
         .addStatement("reserve(n)")
         .addStatement("this.input = batch")
         .addStatement("this.n = n")
-        .addStatement("this.training = training")
-        .addStatement("workers.run(n, forwardChunk)")
+        .addStatement("this.training = training");
+    CodeBlock.Builder prepare = CodeBlock.builder();
+    for (LayerEmitter e : emitters) {
+      prepare.add(e.prepareInference());
+    }
+    if (!prepare.isEmpty()) {
+      forward.beginControlFlow("if (!training)").addStatement("prepareInference()").endControlFlow();
+      type.addMethod(MethodSpec.methodBuilder("prepareInference").addModifiers(Modifier.PRIVATE)
+          .addJavadoc("Inference: the per-channel values BatchNorm uses, from its moving statistics, before the"
+              + " workers start.\n")
+          .addCode(prepare.build()).build());
+    }
+    forward.addStatement("workers.run(n, forwardChunk)")
         .addStatement("return $L", output().out());
     type.addMethod(forward.build());
-    MethodSpec.Builder forwardChunk = MethodSpec.methodBuilder("forwardChunk").addModifiers(Modifier.PRIVATE)
-        .addJavadoc("One worker's share of the forward pass: samples {@code [from, to)}, layer after layer.\n")
+    int largest = emitters.stream().mapToInt(e -> e.layer.outputSize()).max().orElse(1);
+    type.addField(FieldSpec.builder(int.class, "INFERENCE_BLOCK", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Samples that go through all layers together in inference: about 512 KB of the largest"
+            + " activation, so that each layer's output is still in cache when the next reads it.\n")
+        .initializer("$L", Math.max(1, 131072 / largest)).build());
+    type.addMethod(MethodSpec.methodBuilder("forwardChunk").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("One worker's share of the forward pass: samples {@code [from, to)}. Training goes layer by layer"
+            + " over all of them\n(BatchNorm needs the whole batch); inference a block of samples at a time.\n")
+        .addParameter(int.class, "worker").addParameter(int.class, "from").addParameter(int.class, "to")
+        .beginControlFlow("if (training)")
+        .addStatement("forwardLayers(worker, from, to)")
+        .addStatement("return")
+        .endControlFlow()
+        .beginControlFlow("for (int s0 = from; s0 < to; s0 += INFERENCE_BLOCK)")
+        .addStatement("forwardLayers(worker, s0, Math.min(s0 + INFERENCE_BLOCK, to))")
+        .endControlFlow()
+        .build());
+    MethodSpec.Builder forwardLayers = MethodSpec.methodBuilder("forwardLayers").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Samples {@code [from, to)} through every layer, in order.\n")
         .addParameter(int.class, "worker").addParameter(int.class, "from").addParameter(int.class, "to");
     for (LayerEmitter e : emitters) {
-      forwardChunk.addStatement("$LForward(worker, from, to)", e.name());
+      forwardLayers.addStatement("$LForward(worker, from, to)", e.name());
     }
-    type.addMethod(forwardChunk.build());
+    type.addMethod(forwardLayers.build());
 
     MethodSpec.Builder pass = MethodSpec.methodBuilder("backwardPass").addModifiers(Modifier.PRIVATE)
         .addParameter(array, "outputGradient").addParameter(int.class, "n")
