@@ -1055,8 +1055,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
       workers.barrier();
     }
     // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
-    // training also the input at the first position holding the maximum (taken where a value beats the
-    // maximum so far: 1 - the indicator times the old pick plus the indicator times x is exact)
+    // training also the input at the first position holding the maximum. beats is 1 where a value beats the
+    // maximum so far, else 0 (d + |d| is 2d or 0), so keep * old + beats * new picks one of the two exactly
     float[] mean = bn1MeanRep;
     float[] scale = bn1ScaleRep;
     float[] beta = bn1BetaRep;
@@ -1066,15 +1066,21 @@ public final class SequentialModelNetwork implements FloatNetwork {
     for (int b = from; b < to; b++) {
       for (int r = 0; r < BN1_POOLED_SIZE; r += BN1_REP) {
         int length = Math.min(BN1_REP, BN1_POOLED_SIZE - r);
-        Arrays.fill(max, Float.NEGATIVE_INFINITY);
-        for (int p = 0; p < BN1_WINDOWS; p++) {
+        System.arraycopy(conv1Out, b * BN1_IN_SIZE + r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
+          picked[j] = x[j];
+        }
+        for (int p = 1; p < BN1_WINDOWS; p++) {
           System.arraycopy(conv1Out, b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r, x, 0, length);
           if (training) {
             for (int j = 0; j < length; j++) {
               float v = (x[j] - mean[j]) * scale[j] + beta[j];
-              float beats = Math.min(Math.max(v - max[j], 0) * 0x1p100f * 0x1p49f, 1); // 1 where v > max, else 0
-              picked[j] = picked[j] * (1 - beats) + x[j] * beats;
-              max[j] = Math.max(max[j], v);
+              float d = v - max[j];
+              float beats = Math.min((d + Math.abs(d)) * 0x1p100f * 0x1p49f, 1);
+              float keep = 1 - beats;
+              picked[j] = picked[j] * keep + x[j] * beats;
+              max[j] = max[j] * keep + v * beats;
             }
           } else {
             for (int j = 0; j < length; j++) {
@@ -1383,8 +1389,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
       workers.barrier();
     }
     // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
-    // training also the input at the first position holding the maximum (taken where a value beats the
-    // maximum so far: 1 - the indicator times the old pick plus the indicator times x is exact)
+    // training also the input at the first position holding the maximum. beats is 1 where a value beats the
+    // maximum so far, else 0 (d + |d| is 2d or 0), so keep * old + beats * new picks one of the two exactly
     float[] mean = bn2MeanRep;
     float[] scale = bn2ScaleRep;
     float[] beta = bn2BetaRep;
@@ -1394,15 +1400,21 @@ public final class SequentialModelNetwork implements FloatNetwork {
     for (int b = from; b < to; b++) {
       for (int r = 0; r < BN2_POOLED_SIZE; r += BN2_REP) {
         int length = Math.min(BN2_REP, BN2_POOLED_SIZE - r);
-        Arrays.fill(max, Float.NEGATIVE_INFINITY);
-        for (int p = 0; p < BN2_WINDOWS; p++) {
+        System.arraycopy(conv2Out, b * BN2_IN_SIZE + r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
+          picked[j] = x[j];
+        }
+        for (int p = 1; p < BN2_WINDOWS; p++) {
           System.arraycopy(conv2Out, b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r, x, 0, length);
           if (training) {
             for (int j = 0; j < length; j++) {
               float v = (x[j] - mean[j]) * scale[j] + beta[j];
-              float beats = Math.min(Math.max(v - max[j], 0) * 0x1p100f * 0x1p49f, 1); // 1 where v > max, else 0
-              picked[j] = picked[j] * (1 - beats) + x[j] * beats;
-              max[j] = Math.max(max[j], v);
+              float d = v - max[j];
+              float beats = Math.min((d + Math.abs(d)) * 0x1p100f * 0x1p49f, 1);
+              float keep = 1 - beats;
+              picked[j] = picked[j] * keep + x[j] * beats;
+              max[j] = max[j] * keep + v * beats;
             }
           } else {
             for (int j = 0; j < length; j++) {

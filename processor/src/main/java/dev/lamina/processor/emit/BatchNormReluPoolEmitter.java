@@ -208,8 +208,8 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
           workers.barrier();
         }
         // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
-        // training also the input at the first position holding the maximum (taken where a value beats the
-        // maximum so far: 1 - the indicator times the old pick plus the indicator times x is exact)
+        // training also the input at the first position holding the maximum. beats is 1 where a value beats the
+        // maximum so far, else 0 (d + |d| is 2d or 0), so keep * old + beats * new picks one of the two exactly
         {T}[] mean = {name}MeanRep;
         {T}[] scale = {name}ScaleRep;
         {T}[] beta = {name}BetaRep;
@@ -219,15 +219,21 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
         for (int b = from; b < to; b++) {
           for (int r = 0; r < {P}_POOLED_SIZE; r += {P}_REP) {
             int length = Math.min({P}_REP, {P}_POOLED_SIZE - r);
-            {Arrays}.fill(max, {Boxed}.NEGATIVE_INFINITY);
-            for (int p = 0; p < {P}_WINDOWS; p++) {
+            System.arraycopy({in}, b * {P}_IN_SIZE + r, x, 0, length);
+            for (int j = 0; j < length; j++) {
+              max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
+              picked[j] = x[j];
+            }
+            for (int p = 1; p < {P}_WINDOWS; p++) {
               System.arraycopy({in}, b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r, x, 0, length);
               if (training) {
                 for (int j = 0; j < length; j++) {
                   {T} v = (x[j] - mean[j]) * scale[j] + beta[j];
-                  {T} beats = Math.min(Math.max(v - max[j], 0) * {huge}, 1); // 1 where v > max, else 0
-                  picked[j] = picked[j] * (1 - beats) + x[j] * beats;
-                  max[j] = Math.max(max[j], v);
+                  {T} d = v - max[j];
+                  {T} beats = Math.min((d + Math.abs(d)) * {huge}, 1);
+                  {T} keep = 1 - beats;
+                  picked[j] = picked[j] * keep + x[j] * beats;
+                  max[j] = max[j] * keep + v * beats;
                 }
               } else {
                 for (int j = 0; j < length; j++) {
