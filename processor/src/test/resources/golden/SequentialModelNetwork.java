@@ -298,9 +298,10 @@ public final class SequentialModelNetwork implements FloatNetwork {
   public static final int OUT_UNITS = 10;
 
   /**
-   * Samples that go through all layers together in inference: about 512 KB of the largest activation, so that each layer's output is still in cache when the next reads it.
+   * Samples that go through a run of layers together: about 512 KB of the largest activation, so that each layer
+   * reads what the one before wrote while it is still in cache.
    */
-  private static final int INFERENCE_BLOCK = 6;
+  private static final int SAMPLE_BLOCK = 6;
 
   /**
    * The threads each batch is split across.
@@ -444,6 +445,11 @@ public final class SequentialModelNetwork implements FloatNetwork {
   private int n;
 
   private boolean training;
+
+  /**
+   * Each worker's first sample in the pass under way: a block starting there starts its sums.
+   */
+  private final int[] chunkStart = new int[workers.size()];
 
   private boolean fromLogits;
 
@@ -795,21 +801,45 @@ public final class SequentialModelNetwork implements FloatNetwork {
   }
 
   /**
-   * One worker's share of the forward pass: samples {@code [from, to)}. Training goes layer by layer over all of them
-   * (BatchNorm needs the whole batch); inference a block of samples at a time.
+   * One worker's share of the forward pass: samples {@code [from, to)}, a block of samples at a time through
+   * every layer in inference; in training through each run of layers between the points where BatchNorm
+   * needs the whole batch's statistics.
    */
   private void forwardChunk(int worker, int from, int to) {
-    if (training) {
-      forwardLayers(worker, from, to);
+    chunkStart[worker] = from;
+    if (!training) {
+      for (int s0 = from; s0 < to; s0 += SAMPLE_BLOCK) {
+        forwardLayers(worker, s0, Math.min(s0 + SAMPLE_BLOCK, to));
+      }
       return;
     }
-    for (int s0 = from; s0 < to; s0 += INFERENCE_BLOCK) {
-      forwardLayers(worker, s0, Math.min(s0 + INFERENCE_BLOCK, to));
+    for (int s0 = from; s0 < to; s0 += SAMPLE_BLOCK) {
+      int s1 = Math.min(s0 + SAMPLE_BLOCK, to);
+      conv1Forward(worker, s0, s1);
+      bn1Statistics(worker, s0, s1);
+    }
+    bn1Combine(worker, from, to);
+    for (int s0 = from; s0 < to; s0 += SAMPLE_BLOCK) {
+      int s1 = Math.min(s0 + SAMPLE_BLOCK, to);
+      bn1Forward(worker, s0, s1);
+      relu1Forward(worker, s0, s1);
+      pool1Forward(worker, s0, s1);
+      conv2Forward(worker, s0, s1);
+      bn2Statistics(worker, s0, s1);
+    }
+    bn2Combine(worker, from, to);
+    for (int s0 = from; s0 < to; s0 += SAMPLE_BLOCK) {
+      int s1 = Math.min(s0 + SAMPLE_BLOCK, to);
+      bn2Forward(worker, s0, s1);
+      relu2Forward(worker, s0, s1);
+      pool2Forward(worker, s0, s1);
+      flatForward(worker, s0, s1);
+      outForward(worker, s0, s1);
     }
   }
 
   /**
-   * Samples {@code [from, to)} through every layer, in order.
+   * Inference: samples {@code [from, to)} through every layer, in order.
    */
   private void forwardLayers(int worker, int from, int to) {
     conv1Forward(worker, from, to);
@@ -822,6 +852,282 @@ public final class SequentialModelNetwork implements FloatNetwork {
     pool2Forward(worker, from, to);
     flatForward(worker, from, to);
     outForward(worker, from, to);
+  }
+
+  private void bn1Statistics(int worker, int from, int to) {
+    // this worker's sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy):
+    // REP values at a time, added up in double every 64 times REP values
+    double[] partial = bn1Partial[worker];
+    float[] k = bn1Shift[worker];
+    float[] sum = bn1Sum[worker];
+    float[] squares = bn1Squares[worker];
+    if (from == chunkStart[worker]) {
+      // the worker's first block
+      for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
+        System.arraycopy(conv1Out, from * BN1_IN_SIZE, k, q, BN1_CHANNELS);
+      }
+      Arrays.fill(partial, 0);
+    }
+    float[] x = bn1X[worker];
+    for (int start = from * BN1_IN_SIZE; start < to * BN1_IN_SIZE; start += 64 * BN1_REP) {
+      Arrays.fill(sum, 0);
+      Arrays.fill(squares, 0);
+      int end = Math.min(start + 64 * BN1_REP, to * BN1_IN_SIZE);
+      for (int r = start; r < end; r += BN1_REP) {
+        int length = Math.min(BN1_REP, end - r);
+        System.arraycopy(conv1Out, r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          float d = x[j] - k[j];
+          sum[j] += d;
+          squares[j] += d * d;
+        }
+      }
+      for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
+        for (int c = 0; c < BN1_CHANNELS; c++) {
+          partial[c] += sum[q + c];
+          partial[BN1_CHANNELS + c] += squares[q + c];
+        }
+      }
+    }
+  }
+
+  private void bn1Combine(int worker, int from, int to) {
+    int rows = n * BN1_IN_SIZE / BN1_CHANNELS;
+    for (int c = 0; c < BN1_CHANNELS; c++) {
+      bn1Partial[worker][2 * BN1_CHANNELS + c] = bn1Shift[worker][c];
+    }
+    workers.barrier();
+    if (worker == 0) {
+      // mean and biased variance of the whole batch (Chan et al.: each worker's mean and squared deviations)
+      for (int c = 0; c < BN1_CHANNELS; c++) {
+        double total = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          double[] p = bn1Partial[w];
+          total += p[c] + Workers.chunkSize(n, w, workers.active()) * (BN1_IN_SIZE / BN1_CHANNELS) * p[2 * BN1_CHANNELS + c];
+        }
+        double mean = total / rows;
+        double squared = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          double[] p = bn1Partial[w];
+          double count = Workers.chunkSize(n, w, workers.active()) * (BN1_IN_SIZE / BN1_CHANNELS);
+          double workerMean = p[2 * BN1_CHANNELS + c] + p[c] / count;
+          squared += p[BN1_CHANNELS + c] - p[c] * p[c] / count + count * (workerMean - mean) * (workerMean - mean);
+        }
+        double variance = Math.max(squared / rows, 0);
+        bn1Mean[c] = mean;
+        bn1InvStd[c] = 1 / Math.sqrt(variance + 0.001);
+        bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + (mean + conv1Bias[c]) * (1 - 0.99));
+        bn1MovingVariance[c] = (float) (bn1MovingVariance[c] * 0.99 + variance * (1 - 0.99));
+      }
+      for (int j = 0; j < BN1_REP; j++) {
+        int c = j % BN1_CHANNELS;
+        bn1MeanRep[j] = (float) bn1Mean[c];
+        bn1InvStdRep[j] = (float) bn1InvStd[c];
+        bn1ScaleRep[j] = (float) (bn1Gamma[c] * bn1InvStd[c]);
+        bn1BetaRep[j] = bn1Beta[c];
+      }
+    }
+    workers.barrier();
+  }
+
+  private void bn1GradientSums(int worker, int from, int to) {
+    // pool1 and relu1: the gradient reaches only each window's maximum, and only where ReLU was active (y > 0)
+    double[] partial = bn1Partial[worker];
+    float[] dBeta = bn1Sum[worker];
+    float[] dGamma = bn1Squares[worker];
+    float[] y = bn1Y[worker];
+    float[] dy = bn1Dy[worker];
+    float[] x = bn1X[worker];
+    float[] mean = bn1MeanRep;
+    float[] invStd = bn1InvStdRep;
+    if (from == chunkStart[worker]) {
+      Arrays.fill(partial, 0); // the worker's first block
+    }
+    for (int start = from * BN1_POOLED_SIZE; start < to * BN1_POOLED_SIZE; start += 64 * BN1_REP) {
+      Arrays.fill(dBeta, 0);
+      Arrays.fill(dGamma, 0);
+      int end = Math.min(start + 64 * BN1_REP, to * BN1_POOLED_SIZE);
+      for (int r = start; r < end; r += BN1_REP) {
+        int length = Math.min(BN1_REP, end - r);
+        System.arraycopy(pool1Out, r, y, 0, length);
+        System.arraycopy(pool1Grad, r, dy, 0, length);
+        System.arraycopy(pool1Selected, r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
+          dBeta[j] += active * dy[j];
+          dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
+        }
+      }
+      for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
+        for (int c = 0; c < BN1_CHANNELS; c++) {
+          partial[c] += dBeta[q + c];
+          partial[BN1_CHANNELS + c] += dGamma[q + c];
+        }
+      }
+    }
+  }
+
+  private void bn1CombineGradient(int worker, int from, int to) {
+    int rows = n * BN1_IN_SIZE / BN1_CHANNELS;
+    workers.barrier();
+    if (worker == 0) {
+      // bn1 (BatchNorm): dx = gamma * invStd * (dy - sum(dy) / rows - xHat * sum(dy * xHat) / rows)
+      //   = (x - mean) * alpha + beta0 everywhere, plus gamma * invStd * dy at the maxima
+      for (int c = 0; c < BN1_CHANNELS; c++) {
+        double sumDy = 0;
+        double sumDyXHat = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          sumDy += bn1Partial[w][c];
+          sumDyXHat += bn1Partial[w][BN1_CHANNELS + c];
+        }
+        bn1BetaGrad[c] = (float) sumDy;
+        bn1GammaGrad[c] = (float) sumDyXHat;
+        double scale = bn1Gamma[c] * bn1InvStd[c];
+        for (int j = c; j < BN1_REP; j += BN1_CHANNELS) {
+          bn1AlphaRep[j] = (float) (-scale * (sumDyXHat / rows) * bn1InvStd[c]);
+          bn1Beta0Rep[j] = (float) (-scale * (sumDy / rows));
+        }
+      }
+    }
+    workers.barrier();
+  }
+
+  private void bn2Statistics(int worker, int from, int to) {
+    // this worker's sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy):
+    // REP values at a time, added up in double every 64 times REP values
+    double[] partial = bn2Partial[worker];
+    float[] k = bn2Shift[worker];
+    float[] sum = bn2Sum[worker];
+    float[] squares = bn2Squares[worker];
+    if (from == chunkStart[worker]) {
+      // the worker's first block
+      for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
+        System.arraycopy(conv2Out, from * BN2_IN_SIZE, k, q, BN2_CHANNELS);
+      }
+      Arrays.fill(partial, 0);
+    }
+    float[] x = bn2X[worker];
+    for (int start = from * BN2_IN_SIZE; start < to * BN2_IN_SIZE; start += 64 * BN2_REP) {
+      Arrays.fill(sum, 0);
+      Arrays.fill(squares, 0);
+      int end = Math.min(start + 64 * BN2_REP, to * BN2_IN_SIZE);
+      for (int r = start; r < end; r += BN2_REP) {
+        int length = Math.min(BN2_REP, end - r);
+        System.arraycopy(conv2Out, r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          float d = x[j] - k[j];
+          sum[j] += d;
+          squares[j] += d * d;
+        }
+      }
+      for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
+        for (int c = 0; c < BN2_CHANNELS; c++) {
+          partial[c] += sum[q + c];
+          partial[BN2_CHANNELS + c] += squares[q + c];
+        }
+      }
+    }
+  }
+
+  private void bn2Combine(int worker, int from, int to) {
+    int rows = n * BN2_IN_SIZE / BN2_CHANNELS;
+    for (int c = 0; c < BN2_CHANNELS; c++) {
+      bn2Partial[worker][2 * BN2_CHANNELS + c] = bn2Shift[worker][c];
+    }
+    workers.barrier();
+    if (worker == 0) {
+      // mean and biased variance of the whole batch (Chan et al.: each worker's mean and squared deviations)
+      for (int c = 0; c < BN2_CHANNELS; c++) {
+        double total = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          double[] p = bn2Partial[w];
+          total += p[c] + Workers.chunkSize(n, w, workers.active()) * (BN2_IN_SIZE / BN2_CHANNELS) * p[2 * BN2_CHANNELS + c];
+        }
+        double mean = total / rows;
+        double squared = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          double[] p = bn2Partial[w];
+          double count = Workers.chunkSize(n, w, workers.active()) * (BN2_IN_SIZE / BN2_CHANNELS);
+          double workerMean = p[2 * BN2_CHANNELS + c] + p[c] / count;
+          squared += p[BN2_CHANNELS + c] - p[c] * p[c] / count + count * (workerMean - mean) * (workerMean - mean);
+        }
+        double variance = Math.max(squared / rows, 0);
+        bn2Mean[c] = mean;
+        bn2InvStd[c] = 1 / Math.sqrt(variance + 0.001);
+        bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + (mean + conv2Bias[c]) * (1 - 0.99));
+        bn2MovingVariance[c] = (float) (bn2MovingVariance[c] * 0.99 + variance * (1 - 0.99));
+      }
+      for (int j = 0; j < BN2_REP; j++) {
+        int c = j % BN2_CHANNELS;
+        bn2MeanRep[j] = (float) bn2Mean[c];
+        bn2InvStdRep[j] = (float) bn2InvStd[c];
+        bn2ScaleRep[j] = (float) (bn2Gamma[c] * bn2InvStd[c]);
+        bn2BetaRep[j] = bn2Beta[c];
+      }
+    }
+    workers.barrier();
+  }
+
+  private void bn2GradientSums(int worker, int from, int to) {
+    // pool2 and relu2: the gradient reaches only each window's maximum, and only where ReLU was active (y > 0)
+    double[] partial = bn2Partial[worker];
+    float[] dBeta = bn2Sum[worker];
+    float[] dGamma = bn2Squares[worker];
+    float[] y = bn2Y[worker];
+    float[] dy = bn2Dy[worker];
+    float[] x = bn2X[worker];
+    float[] mean = bn2MeanRep;
+    float[] invStd = bn2InvStdRep;
+    if (from == chunkStart[worker]) {
+      Arrays.fill(partial, 0); // the worker's first block
+    }
+    for (int start = from * BN2_POOLED_SIZE; start < to * BN2_POOLED_SIZE; start += 64 * BN2_REP) {
+      Arrays.fill(dBeta, 0);
+      Arrays.fill(dGamma, 0);
+      int end = Math.min(start + 64 * BN2_REP, to * BN2_POOLED_SIZE);
+      for (int r = start; r < end; r += BN2_REP) {
+        int length = Math.min(BN2_REP, end - r);
+        System.arraycopy(pool2Out, r, y, 0, length);
+        System.arraycopy(pool2Grad, r, dy, 0, length);
+        System.arraycopy(pool2Selected, r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
+          dBeta[j] += active * dy[j];
+          dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
+        }
+      }
+      for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
+        for (int c = 0; c < BN2_CHANNELS; c++) {
+          partial[c] += dBeta[q + c];
+          partial[BN2_CHANNELS + c] += dGamma[q + c];
+        }
+      }
+    }
+  }
+
+  private void bn2CombineGradient(int worker, int from, int to) {
+    int rows = n * BN2_IN_SIZE / BN2_CHANNELS;
+    workers.barrier();
+    if (worker == 0) {
+      // bn2 (BatchNorm): dx = gamma * invStd * (dy - sum(dy) / rows - xHat * sum(dy * xHat) / rows)
+      //   = (x - mean) * alpha + beta0 everywhere, plus gamma * invStd * dy at the maxima
+      for (int c = 0; c < BN2_CHANNELS; c++) {
+        double sumDy = 0;
+        double sumDyXHat = 0;
+        for (int w = 0; w < workers.active(); w++) {
+          sumDy += bn2Partial[w][c];
+          sumDyXHat += bn2Partial[w][BN2_CHANNELS + c];
+        }
+        bn2BetaGrad[c] = (float) sumDy;
+        bn2GammaGrad[c] = (float) sumDyXHat;
+        double scale = bn2Gamma[c] * bn2InvStd[c];
+        for (int j = c; j < BN2_REP; j += BN2_CHANNELS) {
+          bn2AlphaRep[j] = (float) (-scale * (sumDyXHat / rows) * bn2InvStd[c]);
+          bn2Beta0Rep[j] = (float) (-scale * (sumDy / rows));
+        }
+      }
+    }
+    workers.barrier();
   }
 
   private void backwardPass(float[] outputGradient, int n, boolean fromLogits) {
@@ -843,16 +1149,30 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * workers' partial parameter gradients are added up, each worker a slice.
    */
   private void backwardChunk(int worker, int from, int to) {
-    outBackward(worker, from, to);
-    flatBackward(worker, from, to);
-    pool2Backward(worker, from, to);
-    relu2Backward(worker, from, to);
-    bn2Backward(worker, from, to);
-    conv2Backward(worker, from, to);
-    pool1Backward(worker, from, to);
-    relu1Backward(worker, from, to);
-    bn1Backward(worker, from, to);
-    conv1Backward(worker, from, to);
+    chunkStart[worker] = from;
+    for (int s0 = from; s0 < to; s0 += SAMPLE_BLOCK) {
+      int s1 = Math.min(s0 + SAMPLE_BLOCK, to);
+      outBackward(worker, s0, s1);
+      flatBackward(worker, s0, s1);
+      pool2Backward(worker, s0, s1);
+      relu2Backward(worker, s0, s1);
+      bn2GradientSums(worker, s0, s1);
+    }
+    bn2CombineGradient(worker, from, to);
+    for (int s0 = from; s0 < to; s0 += SAMPLE_BLOCK) {
+      int s1 = Math.min(s0 + SAMPLE_BLOCK, to);
+      bn2Backward(worker, s0, s1);
+      conv2Backward(worker, s0, s1);
+      pool1Backward(worker, s0, s1);
+      relu1Backward(worker, s0, s1);
+      bn1GradientSums(worker, s0, s1);
+    }
+    bn1CombineGradient(worker, from, to);
+    for (int s0 = from; s0 < to; s0 += SAMPLE_BLOCK) {
+      int s1 = Math.min(s0 + SAMPLE_BLOCK, to);
+      bn1Backward(worker, s0, s1);
+      conv1Backward(worker, s0, s1);
+    }
     if (workers.active() > 1) {
       workers.barrier();
       Workers.addParts(conv1KernelGradParts, workers.active(), worker);
@@ -949,7 +1269,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
         }
       }
       Gemm.tn(CONV1_PATCH, CONV1_FILTERS, (s1 - s0) * CONV1_PIXELS, cols, 0, conv1Grad, s0 * CONV1_OUT_SIZE,
-          conv1KernelGradParts[worker], 0, s0 > from);
+          conv1KernelGradParts[worker], 0, s0 > chunkStart[worker]);
       if (inputGradientWanted) {
         // colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
         Gemm.nt((s1 - s0) * CONV1_PIXELS, CONV1_PATCH, CONV1_FILTERS, conv1Grad, s0 * CONV1_OUT_SIZE, conv1Kernel, 0,
@@ -984,76 +1304,9 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}.
    */
   private void bn1Forward(int worker, int from, int to) {
-    // bn1 (BatchNorm) + relu1 (ReLU) + pool1 (MaxPool2D), one pass over conv1Out (in window order)
-    int rows = n * BN1_IN_SIZE / BN1_CHANNELS;
+    // bn1 (BatchNorm) + relu1 (ReLU) + pool1 (MaxPool2D), one pass over conv1Out (in window order); the
+    // statistics come from bn1Statistics and bn1Combine in training, from prepareInference otherwise
     float[] x = bn1X[worker];
-    if (training) {
-      // this worker's sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy):
-      // REP values at a time, added up in double every 64 times REP values
-      double[] partial = bn1Partial[worker];
-      float[] k = bn1Shift[worker];
-      float[] sum = bn1Sum[worker];
-      float[] squares = bn1Squares[worker];
-      for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
-        System.arraycopy(conv1Out, from * BN1_IN_SIZE, k, q, BN1_CHANNELS);
-      }
-      Arrays.fill(partial, 0);
-      for (int start = from * BN1_IN_SIZE; start < to * BN1_IN_SIZE; start += 64 * BN1_REP) {
-        Arrays.fill(sum, 0);
-        Arrays.fill(squares, 0);
-        int end = Math.min(start + 64 * BN1_REP, to * BN1_IN_SIZE);
-        for (int r = start; r < end; r += BN1_REP) {
-          int length = Math.min(BN1_REP, end - r);
-          System.arraycopy(conv1Out, r, x, 0, length);
-          for (int j = 0; j < length; j++) {
-            float d = x[j] - k[j];
-            sum[j] += d;
-            squares[j] += d * d;
-          }
-        }
-        for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
-          for (int c = 0; c < BN1_CHANNELS; c++) {
-            partial[c] += sum[q + c];
-            partial[BN1_CHANNELS + c] += squares[q + c];
-          }
-        }
-      }
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        partial[2 * BN1_CHANNELS + c] = k[c];
-      }
-      workers.barrier();
-      if (worker == 0) {
-        // mean and biased variance of the whole batch (Chan et al.: each worker's mean and squared deviations)
-        for (int c = 0; c < BN1_CHANNELS; c++) {
-          double total = 0;
-          for (int w = 0; w < workers.active(); w++) {
-            double[] p = bn1Partial[w];
-            total += p[c] + Workers.chunkSize(n, w, workers.active()) * (BN1_IN_SIZE / BN1_CHANNELS) * p[2 * BN1_CHANNELS + c];
-          }
-          double mean = total / rows;
-          double squared = 0;
-          for (int w = 0; w < workers.active(); w++) {
-            double[] p = bn1Partial[w];
-            double count = Workers.chunkSize(n, w, workers.active()) * (BN1_IN_SIZE / BN1_CHANNELS);
-            double workerMean = p[2 * BN1_CHANNELS + c] + p[c] / count;
-            squared += p[BN1_CHANNELS + c] - p[c] * p[c] / count + count * (workerMean - mean) * (workerMean - mean);
-          }
-          double variance = Math.max(squared / rows, 0);
-          bn1Mean[c] = mean;
-          bn1InvStd[c] = 1 / Math.sqrt(variance + 0.001);
-          bn1MovingMean[c] = (float) (bn1MovingMean[c] * 0.99 + (mean + conv1Bias[c]) * (1 - 0.99));
-          bn1MovingVariance[c] = (float) (bn1MovingVariance[c] * 0.99 + variance * (1 - 0.99));
-        }
-        for (int j = 0; j < BN1_REP; j++) {
-          int c = j % BN1_CHANNELS;
-          bn1MeanRep[j] = (float) bn1Mean[c];
-          bn1InvStdRep[j] = (float) bn1InvStd[c];
-          bn1ScaleRep[j] = (float) (bn1Gamma[c] * bn1InvStd[c]);
-          bn1BetaRep[j] = bn1Beta[c];
-        }
-      }
-      workers.barrier();
-    }
     // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
     // training also the input at the first position holding the maximum. beats is 1 where a value beats the
     // maximum so far, else 0 (d + |d| is 2d or 0), so keep * old + beats * new picks one of the two exactly
@@ -1103,60 +1356,9 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Backward pass of bn1: BatchNormalization, (None, 26, 26, 32) -> (None, 26, 26, 32), samples {@code [from, to)}: reads {@code bn1Grad}, writes parameter gradients and {@code conv1Grad}.
    */
   private void bn1Backward(int worker, int from, int to) {
-    // pool1 and relu1: the gradient reaches only each window's maximum, and only where ReLU was active (y > 0)
-    int rows = n * BN1_IN_SIZE / BN1_CHANNELS;
-    double[] partial = bn1Partial[worker];
-    float[] dBeta = bn1Sum[worker];
-    float[] dGamma = bn1Squares[worker];
     float[] y = bn1Y[worker];
-    float[] dy = bn1Dy[worker];
     float[] x = bn1X[worker];
     float[] mean = bn1MeanRep;
-    float[] invStd = bn1InvStdRep;
-    Arrays.fill(partial, 0);
-    for (int start = from * BN1_POOLED_SIZE; start < to * BN1_POOLED_SIZE; start += 64 * BN1_REP) {
-      Arrays.fill(dBeta, 0);
-      Arrays.fill(dGamma, 0);
-      int end = Math.min(start + 64 * BN1_REP, to * BN1_POOLED_SIZE);
-      for (int r = start; r < end; r += BN1_REP) {
-        int length = Math.min(BN1_REP, end - r);
-        System.arraycopy(pool1Out, r, y, 0, length);
-        System.arraycopy(pool1Grad, r, dy, 0, length);
-        System.arraycopy(pool1Selected, r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
-          dBeta[j] += active * dy[j];
-          dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
-        }
-      }
-      for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
-        for (int c = 0; c < BN1_CHANNELS; c++) {
-          partial[c] += dBeta[q + c];
-          partial[BN1_CHANNELS + c] += dGamma[q + c];
-        }
-      }
-    }
-    workers.barrier();
-    if (worker == 0) {
-      // bn1 (BatchNorm): dx = gamma * invStd * (dy - sum(dy) / rows - xHat * sum(dy * xHat) / rows)
-      //   = (x - mean) * alpha + beta0 everywhere, plus gamma * invStd * dy at the maxima
-      for (int c = 0; c < BN1_CHANNELS; c++) {
-        double sumDy = 0;
-        double sumDyXHat = 0;
-        for (int w = 0; w < workers.active(); w++) {
-          sumDy += bn1Partial[w][c];
-          sumDyXHat += bn1Partial[w][BN1_CHANNELS + c];
-        }
-        bn1BetaGrad[c] = (float) sumDy;
-        bn1GammaGrad[c] = (float) sumDyXHat;
-        double scale = bn1Gamma[c] * bn1InvStd[c];
-        for (int j = c; j < BN1_REP; j += BN1_CHANNELS) {
-          bn1AlphaRep[j] = (float) (-scale * (sumDyXHat / rows) * bn1InvStd[c]);
-          bn1Beta0Rep[j] = (float) (-scale * (sumDy / rows));
-        }
-      }
-    }
-    workers.barrier();
     // per sample and stretch of REP pooled values: g = scale * dy where ReLU was active; then each window
     // position's gradient, g added at the first position whose normalised value is the pooled maximum
     float[] scale = bn1ScaleRep;
@@ -1285,7 +1487,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
         }
       }
       Gemm.tn(CONV2_PATCH, CONV2_FILTERS, (s1 - s0) * CONV2_PIXELS, cols, 0, conv2Grad, s0 * CONV2_OUT_SIZE,
-          conv2KernelGradParts[worker], 0, s0 > from);
+          conv2KernelGradParts[worker], 0, s0 > chunkStart[worker]);
       // colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
       Gemm.nt((s1 - s0) * CONV2_PIXELS, CONV2_PATCH, CONV2_FILTERS, conv2Grad, s0 * CONV2_OUT_SIZE, conv2Kernel, 0,
           colsGrad, 0, false);
@@ -1318,76 +1520,9 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}.
    */
   private void bn2Forward(int worker, int from, int to) {
-    // bn2 (BatchNorm) + relu2 (ReLU) + pool2 (MaxPool2D), one pass over conv2Out (in window order)
-    int rows = n * BN2_IN_SIZE / BN2_CHANNELS;
+    // bn2 (BatchNorm) + relu2 (ReLU) + pool2 (MaxPool2D), one pass over conv2Out (in window order); the
+    // statistics come from bn2Statistics and bn2Combine in training, from prepareInference otherwise
     float[] x = bn2X[worker];
-    if (training) {
-      // this worker's sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy):
-      // REP values at a time, added up in double every 64 times REP values
-      double[] partial = bn2Partial[worker];
-      float[] k = bn2Shift[worker];
-      float[] sum = bn2Sum[worker];
-      float[] squares = bn2Squares[worker];
-      for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
-        System.arraycopy(conv2Out, from * BN2_IN_SIZE, k, q, BN2_CHANNELS);
-      }
-      Arrays.fill(partial, 0);
-      for (int start = from * BN2_IN_SIZE; start < to * BN2_IN_SIZE; start += 64 * BN2_REP) {
-        Arrays.fill(sum, 0);
-        Arrays.fill(squares, 0);
-        int end = Math.min(start + 64 * BN2_REP, to * BN2_IN_SIZE);
-        for (int r = start; r < end; r += BN2_REP) {
-          int length = Math.min(BN2_REP, end - r);
-          System.arraycopy(conv2Out, r, x, 0, length);
-          for (int j = 0; j < length; j++) {
-            float d = x[j] - k[j];
-            sum[j] += d;
-            squares[j] += d * d;
-          }
-        }
-        for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
-          for (int c = 0; c < BN2_CHANNELS; c++) {
-            partial[c] += sum[q + c];
-            partial[BN2_CHANNELS + c] += squares[q + c];
-          }
-        }
-      }
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        partial[2 * BN2_CHANNELS + c] = k[c];
-      }
-      workers.barrier();
-      if (worker == 0) {
-        // mean and biased variance of the whole batch (Chan et al.: each worker's mean and squared deviations)
-        for (int c = 0; c < BN2_CHANNELS; c++) {
-          double total = 0;
-          for (int w = 0; w < workers.active(); w++) {
-            double[] p = bn2Partial[w];
-            total += p[c] + Workers.chunkSize(n, w, workers.active()) * (BN2_IN_SIZE / BN2_CHANNELS) * p[2 * BN2_CHANNELS + c];
-          }
-          double mean = total / rows;
-          double squared = 0;
-          for (int w = 0; w < workers.active(); w++) {
-            double[] p = bn2Partial[w];
-            double count = Workers.chunkSize(n, w, workers.active()) * (BN2_IN_SIZE / BN2_CHANNELS);
-            double workerMean = p[2 * BN2_CHANNELS + c] + p[c] / count;
-            squared += p[BN2_CHANNELS + c] - p[c] * p[c] / count + count * (workerMean - mean) * (workerMean - mean);
-          }
-          double variance = Math.max(squared / rows, 0);
-          bn2Mean[c] = mean;
-          bn2InvStd[c] = 1 / Math.sqrt(variance + 0.001);
-          bn2MovingMean[c] = (float) (bn2MovingMean[c] * 0.99 + (mean + conv2Bias[c]) * (1 - 0.99));
-          bn2MovingVariance[c] = (float) (bn2MovingVariance[c] * 0.99 + variance * (1 - 0.99));
-        }
-        for (int j = 0; j < BN2_REP; j++) {
-          int c = j % BN2_CHANNELS;
-          bn2MeanRep[j] = (float) bn2Mean[c];
-          bn2InvStdRep[j] = (float) bn2InvStd[c];
-          bn2ScaleRep[j] = (float) (bn2Gamma[c] * bn2InvStd[c]);
-          bn2BetaRep[j] = bn2Beta[c];
-        }
-      }
-      workers.barrier();
-    }
     // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
     // training also the input at the first position holding the maximum. beats is 1 where a value beats the
     // maximum so far, else 0 (d + |d| is 2d or 0), so keep * old + beats * new picks one of the two exactly
@@ -1437,60 +1572,9 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Backward pass of bn2: BatchNormalization, (None, 11, 11, 64) -> (None, 11, 11, 64), samples {@code [from, to)}: reads {@code bn2Grad}, writes parameter gradients and {@code conv2Grad}.
    */
   private void bn2Backward(int worker, int from, int to) {
-    // pool2 and relu2: the gradient reaches only each window's maximum, and only where ReLU was active (y > 0)
-    int rows = n * BN2_IN_SIZE / BN2_CHANNELS;
-    double[] partial = bn2Partial[worker];
-    float[] dBeta = bn2Sum[worker];
-    float[] dGamma = bn2Squares[worker];
     float[] y = bn2Y[worker];
-    float[] dy = bn2Dy[worker];
     float[] x = bn2X[worker];
     float[] mean = bn2MeanRep;
-    float[] invStd = bn2InvStdRep;
-    Arrays.fill(partial, 0);
-    for (int start = from * BN2_POOLED_SIZE; start < to * BN2_POOLED_SIZE; start += 64 * BN2_REP) {
-      Arrays.fill(dBeta, 0);
-      Arrays.fill(dGamma, 0);
-      int end = Math.min(start + 64 * BN2_REP, to * BN2_POOLED_SIZE);
-      for (int r = start; r < end; r += BN2_REP) {
-        int length = Math.min(BN2_REP, end - r);
-        System.arraycopy(pool2Out, r, y, 0, length);
-        System.arraycopy(pool2Grad, r, dy, 0, length);
-        System.arraycopy(pool2Selected, r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
-          dBeta[j] += active * dy[j];
-          dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
-        }
-      }
-      for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
-        for (int c = 0; c < BN2_CHANNELS; c++) {
-          partial[c] += dBeta[q + c];
-          partial[BN2_CHANNELS + c] += dGamma[q + c];
-        }
-      }
-    }
-    workers.barrier();
-    if (worker == 0) {
-      // bn2 (BatchNorm): dx = gamma * invStd * (dy - sum(dy) / rows - xHat * sum(dy * xHat) / rows)
-      //   = (x - mean) * alpha + beta0 everywhere, plus gamma * invStd * dy at the maxima
-      for (int c = 0; c < BN2_CHANNELS; c++) {
-        double sumDy = 0;
-        double sumDyXHat = 0;
-        for (int w = 0; w < workers.active(); w++) {
-          sumDy += bn2Partial[w][c];
-          sumDyXHat += bn2Partial[w][BN2_CHANNELS + c];
-        }
-        bn2BetaGrad[c] = (float) sumDy;
-        bn2GammaGrad[c] = (float) sumDyXHat;
-        double scale = bn2Gamma[c] * bn2InvStd[c];
-        for (int j = c; j < BN2_REP; j += BN2_CHANNELS) {
-          bn2AlphaRep[j] = (float) (-scale * (sumDyXHat / rows) * bn2InvStd[c]);
-          bn2Beta0Rep[j] = (float) (-scale * (sumDy / rows));
-        }
-      }
-    }
-    workers.barrier();
     // per sample and stretch of REP pooled values: g = scale * dy where ReLU was active; then each window
     // position's gradient, g added at the first position whose normalised value is the pooled maximum
     float[] scale = bn2ScaleRep;
@@ -1623,10 +1707,12 @@ public final class SequentialModelNetwork implements FloatNetwork {
     }
     // this worker's kernel gradient: in^T[IN_SIZE, rows] x grad[rows, UNITS]
     Gemm.tn(OUT_IN_SIZE, OUT_UNITS, to - from, flatOut, from * OUT_IN_SIZE, outGrad, from * OUT_OUT_SIZE,
-        outKernelGradParts[worker], 0, false);
+        outKernelGradParts[worker], 0, from > chunkStart[worker]);
     float[] partial = outBiasGradParts[worker];
     double[] total = outBiasTotal[worker];
-    Arrays.fill(total, 0);
+    if (from == chunkStart[worker]) {
+      Arrays.fill(total, 0); // the worker's first block
+    }
     for (int block = from * OUT_OUT_SIZE; block < to * OUT_OUT_SIZE; block += 256 * OUT_UNITS) {
       Arrays.fill(partial, 0);
       int end = Math.min(block + 256 * OUT_UNITS, to * OUT_OUT_SIZE);

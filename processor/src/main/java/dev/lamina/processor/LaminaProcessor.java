@@ -34,6 +34,11 @@ import javax.tools.Diagnostic;
 public final class LaminaProcessor extends AbstractProcessor {
   /** Processor option: also write a double-precision twin of each network, for gradient checks. */
   public static final String DOUBLE_PRECISION = "lamina.doublePrecision";
+  /**
+   * Processor option: samples per block of the generated passes (default: about 512 KB of the largest activation).
+   * Tests set it to 1 so that every path that adds up over blocks is exercised on small batches.
+   */
+  public static final String SAMPLE_BLOCK = "lamina.sampleBlock";
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -44,7 +49,7 @@ public final class LaminaProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(DOUBLE_PRECISION);
+    return Set.of(DOUBLE_PRECISION, SAMPLE_BLOCK);
   }
 
   @Override
@@ -84,7 +89,8 @@ public final class LaminaProcessor extends AbstractProcessor {
 
   private void write(TypeElement type, CheckedModel model, Precision precision) {
     try {
-      NetworkWriter writer = new NetworkWriter(model, precision);
+      String block = processingEnv.getOptions().get(SAMPLE_BLOCK);
+      NetworkWriter writer = new NetworkWriter(model, precision, block == null ? 0 : Integer.parseInt(block.trim()));
       writer.write(type).writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       error(type, "could not write " + NetworkWriter.className(type.getSimpleName().toString(), precision) + ": "

@@ -79,6 +79,17 @@ final class BatchNormEmitter extends LayerEmitter {
    * sums in worker order (deterministic), and at the next barrier everyone reads the result.
    */
 
+  /** Its passes meet at barriers: once over all of a worker's samples. */
+  @Override
+  List<Step> forwardSteps() {
+    return List.of(new Step(name() + "Forward", false));
+  }
+
+  @Override
+  List<Step> backwardSteps() {
+    return List.of(new Step(name() + "Backward", false));
+  }
+
   @Override
   CodeBlock prepareInference() {
     return code("""

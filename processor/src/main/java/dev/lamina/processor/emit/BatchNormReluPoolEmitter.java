@@ -140,73 +140,112 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
         """)).add(repeatPerChannel()).build();
   }
 
+  /** Training: statistics over each block as it is produced, combined once the whole batch is through. */
   @Override
-  CodeBlock forward() {
+  List<Step> forwardSteps() {
+    return List.of(new Step(name() + "Statistics", true), new Step(name() + "Combine", false),
+        new Step(name() + "Forward", true));
+  }
+
+  @Override
+  List<Step> backwardSteps() {
+    return List.of(new Step(name() + "GradientSums", true), new Step(name() + "CombineGradient", false),
+        new Step(name() + "Backward", true));
+  }
+
+  @Override
+  Map<String, CodeBlock> extraMethods() {
+    Map<String, CodeBlock> methods = new java.util.LinkedHashMap<>();
+    methods.put("Statistics", statistics());
+    methods.put("Combine", combine());
+    methods.put("GradientSums", gradientSums());
+    methods.put("CombineGradient", combineGradient());
+    return methods;
+  }
+
+  /** Training, samples {@code [from, to)}: this worker's shifted sums and sums of squares, per channel. */
+  private CodeBlock statistics() {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add(code("""
-        // {name} (BatchNorm) + {relu} (ReLU) + {pool} (MaxPool2D), one pass over {in} (in window order)
-        int rows = n * {P}_IN_SIZE / {P}_CHANNELS;
-        {T}[] x = {name}X[worker];
-        if (training) {
-          // this worker's sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy):
-          // REP values at a time, added up in double every 64 times REP values
-          double[] partial = {name}Partial[worker];
-          {T}[] k = {name}Shift[worker];
-          {T}[] sum = {name}Sum[worker];
-          {T}[] squares = {name}Squares[worker];
+        // this worker's sum(x - k) and sum((x - k)^2) per channel, k = its first row (a shift for accuracy):
+        // REP values at a time, added up in double every 64 times REP values
+        double[] partial = {name}Partial[worker];
+        {T}[] k = {name}Shift[worker];
+        {T}[] sum = {name}Sum[worker];
+        {T}[] squares = {name}Squares[worker];
+        if (from == chunkStart[worker]) {
+          // the worker's first block
           for (int q = 0; q < {P}_REP; q += {P}_CHANNELS) {
             System.arraycopy({in}, from * {P}_IN_SIZE, k, q, {P}_CHANNELS);
           }
           {Arrays}.fill(partial, 0);
-          for (int start = from * {P}_IN_SIZE; start < to * {P}_IN_SIZE; start += 64 * {P}_REP) {
-            {Arrays}.fill(sum, 0);
-            {Arrays}.fill(squares, 0);
-            int end = Math.min(start + 64 * {P}_REP, to * {P}_IN_SIZE);
-            for (int r = start; r < end; r += {P}_REP) {
-              int length = Math.min({P}_REP, end - r);
-              System.arraycopy({in}, r, x, 0, length);
-              for (int j = 0; j < length; j++) {
-                {T} d = x[j] - k[j];
-                sum[j] += d;
-                squares[j] += d * d;
-              }
-            }
-        """));
-    b.indent().indent().add(fold("sum", "squares")).unindent().unindent();
-    b.add(code("""
-          }
-          for (int c = 0; c < {P}_CHANNELS; c++) {
-            partial[2 * {P}_CHANNELS + c] = k[c];
-          }
-          workers.barrier();
-          if (worker == 0) {
-            // mean and biased variance of the whole batch (Chan et al.: each worker's mean and squared deviations)
-            for (int c = 0; c < {P}_CHANNELS; c++) {
-              double total = 0;
-              for (int w = 0; w < workers.active(); w++) {
-                double[] p = {name}Partial[w];
-                total += p[c] + {Workers}.chunkSize(n, w, workers.active()) * ({P}_IN_SIZE / {P}_CHANNELS) * p[2 * {P}_CHANNELS + c];
-              }
-              double mean = total / rows;
-              double squared = 0;
-              for (int w = 0; w < workers.active(); w++) {
-                double[] p = {name}Partial[w];
-                double count = {Workers}.chunkSize(n, w, workers.active()) * ({P}_IN_SIZE / {P}_CHANNELS);
-                double workerMean = p[2 * {P}_CHANNELS + c] + p[c] / count;
-                squared += p[{P}_CHANNELS + c] - p[c] * p[c] / count + count * (workerMean - mean) * (workerMean - mean);
-              }
-              double variance = Math.max(squared / rows, 0);
-              {name}Mean[c] = mean;
-              {name}InvStd[c] = 1 / Math.sqrt(variance + {epsilon});
-              {name}MovingMean[c] = ({T}) ({name}MovingMean[c] * {momentum} + (mean{plusBias}) * (1 - {momentum}));
-              {name}MovingVariance[c] = ({T}) ({name}MovingVariance[c] * {momentum} + variance * (1 - {momentum}));
-            }
-        """));
-    b.indent().indent().add(repeatPerChannel()).unindent().unindent();
-    b.add(code("""
-          }
-          workers.barrier();
         }
+        {T}[] x = {name}X[worker];
+        for (int start = from * {P}_IN_SIZE; start < to * {P}_IN_SIZE; start += 64 * {P}_REP) {
+          {Arrays}.fill(sum, 0);
+          {Arrays}.fill(squares, 0);
+          int end = Math.min(start + 64 * {P}_REP, to * {P}_IN_SIZE);
+          for (int r = start; r < end; r += {P}_REP) {
+            int length = Math.min({P}_REP, end - r);
+            System.arraycopy({in}, r, x, 0, length);
+            for (int j = 0; j < length; j++) {
+              {T} d = x[j] - k[j];
+              sum[j] += d;
+              squares[j] += d * d;
+            }
+          }
+        """));
+    b.indent().add(fold("sum", "squares")).unindent();
+    b.add("}\n");
+    return b.build();
+  }
+
+  /** Training, once all workers have their sums: the batch's mean and variance, moving statistics, per-channel values. */
+  private CodeBlock combine() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add(code("""
+        int rows = n * {P}_IN_SIZE / {P}_CHANNELS;
+        for (int c = 0; c < {P}_CHANNELS; c++) {
+          {name}Partial[worker][2 * {P}_CHANNELS + c] = {name}Shift[worker][c];
+        }
+        workers.barrier();
+        if (worker == 0) {
+          // mean and biased variance of the whole batch (Chan et al.: each worker's mean and squared deviations)
+          for (int c = 0; c < {P}_CHANNELS; c++) {
+            double total = 0;
+            for (int w = 0; w < workers.active(); w++) {
+              double[] p = {name}Partial[w];
+              total += p[c] + {Workers}.chunkSize(n, w, workers.active()) * ({P}_IN_SIZE / {P}_CHANNELS) * p[2 * {P}_CHANNELS + c];
+            }
+            double mean = total / rows;
+            double squared = 0;
+            for (int w = 0; w < workers.active(); w++) {
+              double[] p = {name}Partial[w];
+              double count = {Workers}.chunkSize(n, w, workers.active()) * ({P}_IN_SIZE / {P}_CHANNELS);
+              double workerMean = p[2 * {P}_CHANNELS + c] + p[c] / count;
+              squared += p[{P}_CHANNELS + c] - p[c] * p[c] / count + count * (workerMean - mean) * (workerMean - mean);
+            }
+            double variance = Math.max(squared / rows, 0);
+            {name}Mean[c] = mean;
+            {name}InvStd[c] = 1 / Math.sqrt(variance + {epsilon});
+            {name}MovingMean[c] = ({T}) ({name}MovingMean[c] * {momentum} + (mean{plusBias}) * (1 - {momentum}));
+            {name}MovingVariance[c] = ({T}) ({name}MovingVariance[c] * {momentum} + variance * (1 - {momentum}));
+          }
+        """));
+    b.indent().add(repeatPerChannel()).unindent();
+    b.add(code("""
+        }
+        workers.barrier();
+        """));
+    return b.build();
+  }
+
+  @Override
+  CodeBlock forward() {
+    return code("""
+        // {name} (BatchNorm) + {relu} (ReLU) + {pool} (MaxPool2D), one pass over {in} (in window order); the
+        // statistics come from {name}Statistics and {name}Combine in training, from prepareInference otherwise
+        {T}[] x = {name}X[worker];
         // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
         // training also the input at the first position holding the maximum. beats is 1 where a value beats the
         // maximum so far, else 0 (d + |d| is 2d or 0), so keep * old + beats * new picks one of the two exactly
@@ -250,16 +289,14 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
             }
           }
         }
-        """));
-    return b.build();
+        """);
   }
 
-  @Override
-  CodeBlock backward() {
+  /** Samples {@code [from, to)}: this worker's sums of dy and dy * xHat at the maxima, per channel. */
+  private CodeBlock gradientSums() {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add(code("""
         // {pool} and {relu}: the gradient reaches only each window's maximum, and only where ReLU was active (y > 0)
-        int rows = n * {P}_IN_SIZE / {P}_CHANNELS;
         double[] partial = {name}Partial[worker];
         {T}[] dBeta = {name}Sum[worker];
         {T}[] dGamma = {name}Squares[worker];
@@ -268,7 +305,9 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
         {T}[] x = {name}X[worker];
         {T}[] mean = {name}MeanRep;
         {T}[] invStd = {name}InvStdRep;
-        {Arrays}.fill(partial, 0);
+        if (from == chunkStart[worker]) {
+          {Arrays}.fill(partial, 0); // the worker's first block
+        }
         for (int start = from * {P}_POOLED_SIZE; start < to * {P}_POOLED_SIZE; start += 64 * {P}_REP) {
           {Arrays}.fill(dBeta, 0);
           {Arrays}.fill(dGamma, 0);
@@ -286,8 +325,14 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
           }
         """));
     b.indent().add(fold("dBeta", "dGamma")).unindent();
-    b.add(code("""
-        }
+    b.add("}\n");
+    return b.build();
+  }
+
+  /** Once all workers have their sums: the parameter gradients and the per-channel values of dx. */
+  private CodeBlock combineGradient() {
+    return code("""
+        int rows = n * {P}_IN_SIZE / {P}_CHANNELS;
         workers.barrier();
         if (worker == 0) {
           // {name} (BatchNorm): dx = gamma * invStd * (dy - sum(dy) / rows - xHat * sum(dy * xHat) / rows)
@@ -309,8 +354,15 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
           }
         }
         workers.barrier();
-        """));
-    b.add(inputGradient(code("""
+        """);
+  }
+
+  @Override
+  CodeBlock backward() {
+    return inputGradient(code("""
+        {T}[] y = {name}Y[worker];
+        {T}[] x = {name}X[worker];
+        {T}[] mean = {name}MeanRep;
         // per sample and stretch of REP pooled values: g = scale * dy where ReLU was active; then each window
         // position's gradient, g added at the first position whose normalised value is the pooled maximum
         {T}[] scale = {name}ScaleRep;
@@ -352,7 +404,6 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
             System.arraycopy(dx, 0, {inGrad}, r, length);
           }
         }
-        """)));
-    return b.build();
+        """));
   }
 }

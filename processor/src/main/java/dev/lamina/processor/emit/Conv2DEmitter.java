@@ -253,7 +253,7 @@ final class Conv2DEmitter extends LayerEmitter {
     b.add(im2col());
     b.add(code("""
         {Gemm}.tn({P}_PATCH, {P}_FILTERS, (s1 - s0) * {P}_PIXELS, cols, 0, {grad}, s0 * {P}_OUT_SIZE,
-            {name}KernelGradParts[worker], 0, s0 > from);
+            {name}KernelGradParts[worker], 0, s0 > chunkStart[worker]);
         """));
     b.add(inputGradient(code("""
         // colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im

@@ -87,7 +87,7 @@ final class DenseEmitter extends LayerEmitter {
     b.add(code("""
         // this worker's kernel gradient: in^T[IN_SIZE, rows] x grad[rows, UNITS]
         {Gemm}.tn({P}_IN_SIZE, {P}_UNITS, to - from, {in}, from * {P}_IN_SIZE, {grad}, from * {P}_OUT_SIZE,
-            {name}KernelGradParts[worker], 0, false);
+            {name}KernelGradParts[worker], 0, from > chunkStart[worker]);
         """));
     if (spec.useBias()) {
       b.add(biasGradient(grad(), name() + "BiasGradParts", prefix() + "_UNITS"));

@@ -123,6 +123,24 @@ abstract class LayerEmitter {
     return List.of();
   }
 
+  /** A method of a forward or backward pass; {@code blocked} if it can run on any block of a worker's samples. */
+  record Step(String method, boolean blocked) {}
+
+  /** The forward pass of this layer, in order: by default its forward method, on any block of samples. */
+  List<Step> forwardSteps() {
+    return List.of(new Step(name() + "Forward", true));
+  }
+
+  /** The backward pass of this layer, in order. */
+  List<Step> backwardSteps() {
+    return List.of(new Step(name() + "Backward", true));
+  }
+
+  /** More methods {@code <name><key>(int worker, int from, int to)} that steps call. */
+  Map<String, CodeBlock> extraMethods() {
+    return Map.of();
+  }
+
   /** Static {@code int[]} tables, name without prefix and initializer: index maps computed once per class. */
   Map<String, CodeBlock> tables() {
     return Map.of();
@@ -276,13 +294,16 @@ abstract class LayerEmitter {
 
   /**
    * This worker's part of {@code biasGrad[c]} = sum over its rows of {@code g[r, c]}: row by row (contiguous,
-   * vectorised) in blocks of 256 rows whose sums are added up in double, into {@code parts[worker]}.
+   * vectorised) in blocks of 256 rows whose sums are added up in double, into {@code parts[worker]}; from the
+   * worker's first block of samples on.
    */
   CodeBlock biasGradient(String g, String parts, String channels) {
     return code("""
         {T}[] partial = {parts}[worker];
         double[] total = {name}BiasTotal[worker];
-        {Arrays}.fill(total, 0);
+        if (from == chunkStart[worker]) {
+          {Arrays}.fill(total, 0); // the worker's first block
+        }
         for (int block = from * {P}_OUT_SIZE; block < to * {P}_OUT_SIZE; block += 256 * {ch}) {
           {Arrays}.fill(partial, 0);
           int end = Math.min(block + 256 * {ch}, to * {P}_OUT_SIZE);

@@ -41,8 +41,15 @@ public final class NetworkWriter {
   private final Precision p;
   private final List<LayerEmitter> emitters = new ArrayList<>();
   private final TypeName array;
+  private final int sampleBlock;
 
   public NetworkWriter(CheckedModel model, Precision precision) {
+    this(model, precision, 0);
+  }
+
+  /** {@code sampleBlock}: samples per block of the generated passes, or 0 for the default (see SAMPLE_BLOCK). */
+  public NetworkWriter(CheckedModel model, Precision precision, int sampleBlock) {
+    this.sampleBlock = sampleBlock;
     this.model = model;
     this.p = precision;
     this.array = ArrayTypeName.of(precision.type);
@@ -334,6 +341,9 @@ public final class NetworkWriter {
     type.addField(FieldSpec.builder(int.class, "n", Modifier.PRIVATE)
         .addJavadoc("The batch size of the pass under way.\n").build());
     type.addField(FieldSpec.builder(boolean.class, "training", Modifier.PRIVATE).build());
+    type.addField(FieldSpec.builder(int[].class, "chunkStart", Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("Each worker's first sample in the pass under way: a block starting there starts its sums.\n")
+        .initializer("new int[workers.size()]").build());
     type.addField(FieldSpec.builder(boolean.class, "fromLogits", Modifier.PRIVATE).build());
     type.addField(FieldSpec.builder(CHUNK, "forwardChunk", Modifier.PRIVATE, Modifier.FINAL)
         .initializer("this::forwardChunk").build());
@@ -469,6 +479,27 @@ public final class NetworkWriter {
         .returns(returns);
   }
 
+  /**
+   * Calls {@code steps} on samples {@code [from, to)}: each run of steps that work sample by sample a block of
+   * SAMPLE_BLOCK samples at a time, the others (where workers meet) once over all of them.
+   */
+  private static void addSteps(MethodSpec.Builder method, List<LayerEmitter.Step> steps) {
+    int i = 0;
+    while (i < steps.size()) {
+      if (!steps.get(i).blocked()) {
+        method.addStatement("$L(worker, from, to)", steps.get(i).method());
+        i++;
+        continue;
+      }
+      method.beginControlFlow("for (int s0 = from; s0 < to; s0 += SAMPLE_BLOCK)")
+          .addStatement("int s1 = Math.min(s0 + SAMPLE_BLOCK, to)");
+      for (; i < steps.size() && steps.get(i).blocked(); i++) {
+        method.addStatement("$L(worker, s0, s1)", steps.get(i).method());
+      }
+      method.endControlFlow();
+    }
+  }
+
   private void addForwardAndBackward(TypeSpec.Builder type) {
     type.addMethod(MethodSpec.methodBuilder("parts").addModifiers(Modifier.PRIVATE)
         .addJavadoc("One gradient array per worker: {@code gradient} itself, then new ones of {@code size}.\n")
@@ -502,29 +533,42 @@ public final class NetworkWriter {
         .addStatement("return $L", output().out());
     type.addMethod(forward.build());
     int largest = emitters.stream().mapToInt(e -> e.layer.outputSize()).max().orElse(1);
-    type.addField(FieldSpec.builder(int.class, "INFERENCE_BLOCK", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("Samples that go through all layers together in inference: about 512 KB of the largest"
-            + " activation, so that each layer's output is still in cache when the next reads it.\n")
-        .initializer("$L", Math.max(1, 131072 / largest)).build());
-    type.addMethod(MethodSpec.methodBuilder("forwardChunk").addModifiers(Modifier.PRIVATE)
-        .addJavadoc("One worker's share of the forward pass: samples {@code [from, to)}. Training goes layer by layer"
-            + " over all of them\n(BatchNorm needs the whole batch); inference a block of samples at a time.\n")
+    type.addField(FieldSpec.builder(int.class, "SAMPLE_BLOCK", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Samples that go through a run of layers together: about 512 KB of the largest activation, so"
+            + " that each layer\nreads what the one before wrote while it is still in cache.\n")
+        .initializer("$L", sampleBlock > 0 ? sampleBlock : Math.max(1, 131072 / largest)).build());
+    MethodSpec.Builder forwardChunk = MethodSpec.methodBuilder("forwardChunk").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("One worker's share of the forward pass: samples {@code [from, to)}, a block of samples at a time"
+            + " through\nevery layer in inference; in training through each run of layers between the points where"
+            + " BatchNorm\nneeds the whole batch's statistics.\n")
         .addParameter(int.class, "worker").addParameter(int.class, "from").addParameter(int.class, "to")
-        .beginControlFlow("if (training)")
-        .addStatement("forwardLayers(worker, from, to)")
+        .addStatement("chunkStart[worker] = from")
+        .beginControlFlow("if (!training)")
+        .beginControlFlow("for (int s0 = from; s0 < to; s0 += SAMPLE_BLOCK)")
+        .addStatement("forwardLayers(worker, s0, Math.min(s0 + SAMPLE_BLOCK, to))")
+        .endControlFlow()
         .addStatement("return")
-        .endControlFlow()
-        .beginControlFlow("for (int s0 = from; s0 < to; s0 += INFERENCE_BLOCK)")
-        .addStatement("forwardLayers(worker, s0, Math.min(s0 + INFERENCE_BLOCK, to))")
-        .endControlFlow()
-        .build());
+        .endControlFlow();
+    List<LayerEmitter.Step> forwardSteps = new ArrayList<>();
+    for (LayerEmitter e : emitters) {
+      forwardSteps.addAll(e.forwardSteps());
+    }
+    addSteps(forwardChunk, forwardSteps);
+    type.addMethod(forwardChunk.build());
     MethodSpec.Builder forwardLayers = MethodSpec.methodBuilder("forwardLayers").addModifiers(Modifier.PRIVATE)
-        .addJavadoc("Samples {@code [from, to)} through every layer, in order.\n")
+        .addJavadoc("Inference: samples {@code [from, to)} through every layer, in order.\n")
         .addParameter(int.class, "worker").addParameter(int.class, "from").addParameter(int.class, "to");
     for (LayerEmitter e : emitters) {
       forwardLayers.addStatement("$LForward(worker, from, to)", e.name());
     }
     type.addMethod(forwardLayers.build());
+    for (LayerEmitter e : emitters) {
+      for (Map.Entry<String, CodeBlock> m : e.extraMethods().entrySet()) {
+        type.addMethod(MethodSpec.methodBuilder(e.name() + m.getKey()).addModifiers(Modifier.PRIVATE)
+            .addParameter(int.class, "worker").addParameter(int.class, "from").addParameter(int.class, "to")
+            .addCode(m.getValue()).build());
+      }
+    }
 
     MethodSpec.Builder pass = MethodSpec.methodBuilder("backwardPass").addModifiers(Modifier.PRIVATE)
         .addParameter(array, "outputGradient").addParameter(int.class, "n")
@@ -546,9 +590,12 @@ public final class NetworkWriter {
         .addJavadoc("One worker's share of the backward pass: samples {@code [from, to)}, last layer first; then the\n"
             + "workers' partial parameter gradients are added up, each worker a slice.\n")
         .addParameter(int.class, "worker").addParameter(int.class, "from").addParameter(int.class, "to");
+    backwardChunk.addStatement("chunkStart[worker] = from");
+    List<LayerEmitter.Step> backwardSteps = new ArrayList<>();
     for (int i = emitters.size() - 1; i >= 0; i--) {
-      backwardChunk.addStatement("$LBackward(worker, from, to)", emitters.get(i).name());
+      backwardSteps.addAll(emitters.get(i).backwardSteps());
     }
+    addSteps(backwardChunk, backwardSteps);
     List<LayerEmitter.Param> summed = trainableParams().stream().filter(LayerEmitter.Param::summedOverWorkers).toList();
     if (!summed.isEmpty()) {
       backwardChunk.beginControlFlow("if (workers.active() > 1)").addStatement("workers.barrier()");
