@@ -4,7 +4,8 @@
 #   samples/bench/side-by-side.sh [--no-build] [--quick] [--data DIR] [--epochs N] [--seconds S] [--reps R] [more Java args]
 #   samples/bench/side-by-side.sh --table-only LAMINA_OUTPUT PYTORCH_OUTPUT     # only print the table
 #
-# (a) java $JAVA_OPTS -cp samples/target/classes:<deps> dev.lamina.samples.Benchmark <args>
+# (a) java --add-modules jdk.incubator.vector $JAVA_OPTS -cp samples/target/classes:<deps> dev.lamina.samples.Benchmark <args>
+#     (the Vector API module turns on Lamina's vector kernels; JAVA_OPTS=-Dlamina.simd=false measures without them)
 #     (the project is built first with `mvn -B -q install -DskipTests` unless --no-build)
 # (b) /usr/bin/python3 samples/bench/pytorch_peer.py with --quick/--data/--epochs/--seconds/--reps passed through.
 # Both print `RESULT <key> <value>` lines; outputs go to samples/target/bench-{lamina,pytorch}.txt and the
@@ -155,7 +156,7 @@ echo
 echo "== Lamina: java -cp ... dev.lamina.samples.Benchmark ${java_args[*]:-}"
 warn_if_busy Lamina
 # shellcheck disable=SC2086  # JAVA_OPTS is a list of JVM options
-java ${JAVA_OPTS:-} -cp "$CP" dev.lamina.samples.Benchmark "${java_args[@]}" 2>&1 | tee "$OUT/bench-lamina.txt"
+java --add-modules jdk.incubator.vector ${JAVA_OPTS:-} -cp "$CP" dev.lamina.samples.Benchmark "${java_args[@]}" 2>&1 | tee "$OUT/bench-lamina.txt"
 rc_lamina=${PIPESTATUS[0]}
 [[ $rc_lamina -eq 0 ]] || echo "side-by-side: WARNING: Lamina benchmark exited with $rc_lamina" >&2
 

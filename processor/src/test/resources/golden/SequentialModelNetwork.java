@@ -7,6 +7,7 @@ import dev.lamina.runtime.Tensors;
 import dev.lamina.runtime.kernels.Columns;
 import dev.lamina.runtime.kernels.Gemm;
 import dev.lamina.runtime.kernels.Init;
+import dev.lamina.runtime.kernels.Simd;
 import dev.lamina.runtime.kernels.WindowOrder;
 import dev.lamina.runtime.kernels.Workers;
 import java.util.Arrays;
@@ -307,6 +308,11 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * The threads each batch is split across.
    */
   private final Workers workers = Workers.shared();
+
+  /**
+   * True when the Vector API kernels run ({@code --add-modules jdk.incubator.vector}); else plain loops that give the same values.
+   */
+  private final boolean simd = Simd.enabled();
 
   /**
    * conv1.kernel, shape [3, 3, 1, 32].
@@ -873,13 +879,17 @@ public final class SequentialModelNetwork implements FloatNetwork {
       Arrays.fill(sum, 0);
       Arrays.fill(squares, 0);
       int end = Math.min(start + 64 * BN1_REP, to * BN1_IN_SIZE);
-      for (int r = start; r < end; r += BN1_REP) {
-        int length = Math.min(BN1_REP, end - r);
-        System.arraycopy(conv1Out, r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          float d = x[j] - k[j];
-          sum[j] += d;
-          squares[j] += d * d;
+      if (simd) {
+        Simd.shiftedSums(conv1Out, start, end, BN1_REP, k, sum, squares);
+      } else {
+        for (int r = start; r < end; r += BN1_REP) {
+          int length = Math.min(BN1_REP, end - r);
+          System.arraycopy(conv1Out, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            float d = x[j] - k[j];
+            sum[j] += d;
+            squares[j] += d * d;
+          }
         }
       }
       for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
@@ -947,15 +957,19 @@ public final class SequentialModelNetwork implements FloatNetwork {
       Arrays.fill(dBeta, 0);
       Arrays.fill(dGamma, 0);
       int end = Math.min(start + 64 * BN1_REP, to * BN1_POOLED_SIZE);
-      for (int r = start; r < end; r += BN1_REP) {
-        int length = Math.min(BN1_REP, end - r);
-        System.arraycopy(pool1Out, r, y, 0, length);
-        System.arraycopy(pool1Grad, r, dy, 0, length);
-        System.arraycopy(pool1Selected, r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
-          dBeta[j] += active * dy[j];
-          dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
+      if (simd) {
+        Simd.gradientSums(pool1Out, pool1Grad, pool1Selected, start, end, BN1_REP, mean, invStd, dBeta, dGamma);
+      } else {
+        for (int r = start; r < end; r += BN1_REP) {
+          int length = Math.min(BN1_REP, end - r);
+          System.arraycopy(pool1Out, r, y, 0, length);
+          System.arraycopy(pool1Grad, r, dy, 0, length);
+          System.arraycopy(pool1Selected, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
+            dBeta[j] += active * dy[j];
+            dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
+          }
         }
       }
       for (int q = 0; q < BN1_REP; q += BN1_CHANNELS) {
@@ -1011,13 +1025,17 @@ public final class SequentialModelNetwork implements FloatNetwork {
       Arrays.fill(sum, 0);
       Arrays.fill(squares, 0);
       int end = Math.min(start + 64 * BN2_REP, to * BN2_IN_SIZE);
-      for (int r = start; r < end; r += BN2_REP) {
-        int length = Math.min(BN2_REP, end - r);
-        System.arraycopy(conv2Out, r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          float d = x[j] - k[j];
-          sum[j] += d;
-          squares[j] += d * d;
+      if (simd) {
+        Simd.shiftedSums(conv2Out, start, end, BN2_REP, k, sum, squares);
+      } else {
+        for (int r = start; r < end; r += BN2_REP) {
+          int length = Math.min(BN2_REP, end - r);
+          System.arraycopy(conv2Out, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            float d = x[j] - k[j];
+            sum[j] += d;
+            squares[j] += d * d;
+          }
         }
       }
       for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
@@ -1085,15 +1103,19 @@ public final class SequentialModelNetwork implements FloatNetwork {
       Arrays.fill(dBeta, 0);
       Arrays.fill(dGamma, 0);
       int end = Math.min(start + 64 * BN2_REP, to * BN2_POOLED_SIZE);
-      for (int r = start; r < end; r += BN2_REP) {
-        int length = Math.min(BN2_REP, end - r);
-        System.arraycopy(pool2Out, r, y, 0, length);
-        System.arraycopy(pool2Grad, r, dy, 0, length);
-        System.arraycopy(pool2Selected, r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
-          dBeta[j] += active * dy[j];
-          dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
+      if (simd) {
+        Simd.gradientSums(pool2Out, pool2Grad, pool2Selected, start, end, BN2_REP, mean, invStd, dBeta, dGamma);
+      } else {
+        for (int r = start; r < end; r += BN2_REP) {
+          int length = Math.min(BN2_REP, end - r);
+          System.arraycopy(pool2Out, r, y, 0, length);
+          System.arraycopy(pool2Grad, r, dy, 0, length);
+          System.arraycopy(pool2Selected, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            float active = Math.min(y[j] * 0x1p100f * 0x1p49f, 1); // y >= 0: 1 where y > 0, else 0
+            dBeta[j] += active * dy[j];
+            dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
+          }
         }
       }
       for (int q = 0; q < BN2_REP; q += BN2_CHANNELS) {
@@ -1289,8 +1311,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
                   int src = row + (kh * CONV1_KW + kw) * CONV1_IN_C;
                   int dst = ((b * CONV1_IN_H + ih) * CONV1_IN_W + iw) * CONV1_IN_C;
                   for (int c = 0; c < CONV1_IN_C; c++) {
-                    inputGrad[dst + c] += colsGrad[src + c];
-                  }
+          inputGrad[dst + c] += colsGrad[src + c];
+        }
                 }
               }
             }
@@ -1317,36 +1339,41 @@ public final class SequentialModelNetwork implements FloatNetwork {
     float[] y = bn1Y[worker];
     float[] picked = bn1Picked[worker];
     for (int b = from; b < to; b++) {
-      for (int r = 0; r < BN1_POOLED_SIZE; r += BN1_REP) {
-        int length = Math.min(BN1_REP, BN1_POOLED_SIZE - r);
-        System.arraycopy(conv1Out, b * BN1_IN_SIZE + r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
-          picked[j] = x[j];
-        }
-        for (int p = 1; p < BN1_WINDOWS; p++) {
-          System.arraycopy(conv1Out, b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r, x, 0, length);
-          if (training) {
-            for (int j = 0; j < length; j++) {
-              float v = (x[j] - mean[j]) * scale[j] + beta[j];
-              float d = v - max[j];
-              float beats = Math.min((d + Math.abs(d)) * 0x1p100f * 0x1p49f, 1);
-              float keep = 1 - beats;
-              picked[j] = picked[j] * keep + x[j] * beats;
-              max[j] = max[j] * keep + v * beats;
-            }
-          } else {
-            for (int j = 0; j < length; j++) {
-              max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+      if (simd) {
+        Simd.batchNormReluPool(training, conv1Out, b * BN1_IN_SIZE, BN1_POOLED_SIZE, BN1_WINDOWS, BN1_REP, mean, scale, beta,
+            pool1Out, b * BN1_POOLED_SIZE, pool1Selected, b * BN1_POOLED_SIZE);
+      } else {
+        for (int r = 0; r < BN1_POOLED_SIZE; r += BN1_REP) {
+          int length = Math.min(BN1_REP, BN1_POOLED_SIZE - r);
+          System.arraycopy(conv1Out, b * BN1_IN_SIZE + r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
+            picked[j] = x[j];
+          }
+          for (int p = 1; p < BN1_WINDOWS; p++) {
+            System.arraycopy(conv1Out, b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r, x, 0, length);
+            if (training) {
+              for (int j = 0; j < length; j++) {
+                float v = (x[j] - mean[j]) * scale[j] + beta[j];
+                float d = v - max[j];
+                float beats = Math.min((d + Math.abs(d)) * 0x1p100f * 0x1p49f, 1);
+                float keep = 1 - beats;
+                picked[j] = picked[j] * keep + x[j] * beats;
+                max[j] = max[j] * keep + v * beats;
+              }
+            } else {
+              for (int j = 0; j < length; j++) {
+                max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+              }
             }
           }
-        }
-        for (int j = 0; j < length; j++) {
-          y[j] = Math.max(max[j], 0);
-        }
-        System.arraycopy(y, 0, pool1Out, b * BN1_POOLED_SIZE + r, length);
-        if (training) {
-          System.arraycopy(picked, 0, pool1Selected, b * BN1_POOLED_SIZE + r, length);
+          for (int j = 0; j < length; j++) {
+            y[j] = Math.max(max[j], 0);
+          }
+          System.arraycopy(y, 0, pool1Out, b * BN1_POOLED_SIZE + r, length);
+          if (training) {
+            System.arraycopy(picked, 0, pool1Selected, b * BN1_POOLED_SIZE + r, length);
+          }
         }
       }
     }
@@ -1369,35 +1396,40 @@ public final class SequentialModelNetwork implements FloatNetwork {
     float[] left = bn1Left[worker];
     float[] dx = bn1Picked[worker];
     for (int b = from; b < to; b++) {
-      for (int r = 0; r < BN1_POOLED_SIZE; r += BN1_REP) {
-        int length = Math.min(BN1_REP, BN1_POOLED_SIZE - r);
-        System.arraycopy(pool1Out, b * BN1_POOLED_SIZE + r, y, 0, length);
-        System.arraycopy(pool1Grad, b * BN1_POOLED_SIZE + r, g, 0, length);
-        for (int j = 0; j < length; j++) {
-          g[j] *= scale[j] * Math.min(y[j] * 0x1p100f * 0x1p49f, 1);
-        }
-        Arrays.fill(left, 1);
-        for (int p = 0; p < BN1_WINDOWS; p++) {
-          int at = b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r;
-          System.arraycopy(conv1Out, at, x, 0, length);
+      if (simd) {
+        Simd.batchNormReluPoolBackward(conv1Out, b * BN1_IN_SIZE, BN1_IN_SIZE, pool1Out, pool1Grad, b * BN1_POOLED_SIZE,
+            BN1_POOLED_SIZE, BN1_WINDOWS, BN1_REP, mean, scale, beta, alpha, beta0, conv1Grad);
+      } else {
+        for (int r = 0; r < BN1_POOLED_SIZE; r += BN1_REP) {
+          int length = Math.min(BN1_REP, BN1_POOLED_SIZE - r);
+          System.arraycopy(pool1Out, b * BN1_POOLED_SIZE + r, y, 0, length);
+          System.arraycopy(pool1Grad, b * BN1_POOLED_SIZE + r, g, 0, length);
           for (int j = 0; j < length; j++) {
-            float centred = x[j] - mean[j];
-            float gap = y[j] - (centred * scale[j] + beta[j]); // 0 exactly at an active maximum
-            float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1));
-            left[j] -= hit;
-            dx[j] = centred * alpha[j] + beta0[j] + hit * g[j];
+            g[j] *= scale[j] * Math.min(y[j] * 0x1p100f * 0x1p49f, 1);
           }
-          System.arraycopy(dx, 0, conv1Grad, at, length);
+          Arrays.fill(left, 1);
+          for (int p = 0; p < BN1_WINDOWS; p++) {
+            int at = b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r;
+            System.arraycopy(conv1Out, at, x, 0, length);
+            for (int j = 0; j < length; j++) {
+              float centred = x[j] - mean[j];
+              float gap = y[j] - (centred * scale[j] + beta[j]); // 0 exactly at an active maximum
+              float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1));
+              left[j] -= hit;
+              dx[j] = centred * alpha[j] + beta0[j] + hit * g[j];
+            }
+            System.arraycopy(dx, 0, conv1Grad, at, length);
+          }
         }
-      }
-      // the pixels no window covers: the BatchNorm term alone
-      for (int r = b * BN1_IN_SIZE + BN1_WINDOWS * BN1_POOLED_SIZE; r < (b + 1) * BN1_IN_SIZE; r += BN1_REP) {
-        int length = Math.min(BN1_REP, (b + 1) * BN1_IN_SIZE - r);
-        System.arraycopy(conv1Out, r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          dx[j] = (x[j] - mean[j]) * alpha[j] + beta0[j];
+        // the pixels no window covers: the BatchNorm term alone
+        for (int r = b * BN1_IN_SIZE + BN1_WINDOWS * BN1_POOLED_SIZE; r < (b + 1) * BN1_IN_SIZE; r += BN1_REP) {
+          int length = Math.min(BN1_REP, (b + 1) * BN1_IN_SIZE - r);
+          System.arraycopy(conv1Out, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            dx[j] = (x[j] - mean[j]) * alpha[j] + beta0[j];
+          }
+          System.arraycopy(dx, 0, conv1Grad, r, length);
         }
-        System.arraycopy(dx, 0, conv1Grad, r, length);
       }
     }
   }
@@ -1505,9 +1537,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
                 }
                 int src = row + (kh * CONV2_KW + kw) * CONV2_IN_C;
                 int dst = ((b * CONV2_IN_H + ih) * CONV2_IN_W + iw) * CONV2_IN_C;
-                for (int c = 0; c < CONV2_IN_C; c++) {
-                  pool1Grad[dst + c] += colsGrad[src + c];
-                }
+                Simd.add(colsGrad, src, pool1Grad, dst, CONV2_IN_C);
               }
             }
           }
@@ -1533,36 +1563,41 @@ public final class SequentialModelNetwork implements FloatNetwork {
     float[] y = bn2Y[worker];
     float[] picked = bn2Picked[worker];
     for (int b = from; b < to; b++) {
-      for (int r = 0; r < BN2_POOLED_SIZE; r += BN2_REP) {
-        int length = Math.min(BN2_REP, BN2_POOLED_SIZE - r);
-        System.arraycopy(conv2Out, b * BN2_IN_SIZE + r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
-          picked[j] = x[j];
-        }
-        for (int p = 1; p < BN2_WINDOWS; p++) {
-          System.arraycopy(conv2Out, b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r, x, 0, length);
-          if (training) {
-            for (int j = 0; j < length; j++) {
-              float v = (x[j] - mean[j]) * scale[j] + beta[j];
-              float d = v - max[j];
-              float beats = Math.min((d + Math.abs(d)) * 0x1p100f * 0x1p49f, 1);
-              float keep = 1 - beats;
-              picked[j] = picked[j] * keep + x[j] * beats;
-              max[j] = max[j] * keep + v * beats;
-            }
-          } else {
-            for (int j = 0; j < length; j++) {
-              max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+      if (simd) {
+        Simd.batchNormReluPool(training, conv2Out, b * BN2_IN_SIZE, BN2_POOLED_SIZE, BN2_WINDOWS, BN2_REP, mean, scale, beta,
+            pool2Out, b * BN2_POOLED_SIZE, pool2Selected, b * BN2_POOLED_SIZE);
+      } else {
+        for (int r = 0; r < BN2_POOLED_SIZE; r += BN2_REP) {
+          int length = Math.min(BN2_REP, BN2_POOLED_SIZE - r);
+          System.arraycopy(conv2Out, b * BN2_IN_SIZE + r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
+            picked[j] = x[j];
+          }
+          for (int p = 1; p < BN2_WINDOWS; p++) {
+            System.arraycopy(conv2Out, b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r, x, 0, length);
+            if (training) {
+              for (int j = 0; j < length; j++) {
+                float v = (x[j] - mean[j]) * scale[j] + beta[j];
+                float d = v - max[j];
+                float beats = Math.min((d + Math.abs(d)) * 0x1p100f * 0x1p49f, 1);
+                float keep = 1 - beats;
+                picked[j] = picked[j] * keep + x[j] * beats;
+                max[j] = max[j] * keep + v * beats;
+              }
+            } else {
+              for (int j = 0; j < length; j++) {
+                max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+              }
             }
           }
-        }
-        for (int j = 0; j < length; j++) {
-          y[j] = Math.max(max[j], 0);
-        }
-        System.arraycopy(y, 0, pool2Out, b * BN2_POOLED_SIZE + r, length);
-        if (training) {
-          System.arraycopy(picked, 0, pool2Selected, b * BN2_POOLED_SIZE + r, length);
+          for (int j = 0; j < length; j++) {
+            y[j] = Math.max(max[j], 0);
+          }
+          System.arraycopy(y, 0, pool2Out, b * BN2_POOLED_SIZE + r, length);
+          if (training) {
+            System.arraycopy(picked, 0, pool2Selected, b * BN2_POOLED_SIZE + r, length);
+          }
         }
       }
     }
@@ -1585,35 +1620,40 @@ public final class SequentialModelNetwork implements FloatNetwork {
     float[] left = bn2Left[worker];
     float[] dx = bn2Picked[worker];
     for (int b = from; b < to; b++) {
-      for (int r = 0; r < BN2_POOLED_SIZE; r += BN2_REP) {
-        int length = Math.min(BN2_REP, BN2_POOLED_SIZE - r);
-        System.arraycopy(pool2Out, b * BN2_POOLED_SIZE + r, y, 0, length);
-        System.arraycopy(pool2Grad, b * BN2_POOLED_SIZE + r, g, 0, length);
-        for (int j = 0; j < length; j++) {
-          g[j] *= scale[j] * Math.min(y[j] * 0x1p100f * 0x1p49f, 1);
-        }
-        Arrays.fill(left, 1);
-        for (int p = 0; p < BN2_WINDOWS; p++) {
-          int at = b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r;
-          System.arraycopy(conv2Out, at, x, 0, length);
+      if (simd) {
+        Simd.batchNormReluPoolBackward(conv2Out, b * BN2_IN_SIZE, BN2_IN_SIZE, pool2Out, pool2Grad, b * BN2_POOLED_SIZE,
+            BN2_POOLED_SIZE, BN2_WINDOWS, BN2_REP, mean, scale, beta, alpha, beta0, conv2Grad);
+      } else {
+        for (int r = 0; r < BN2_POOLED_SIZE; r += BN2_REP) {
+          int length = Math.min(BN2_REP, BN2_POOLED_SIZE - r);
+          System.arraycopy(pool2Out, b * BN2_POOLED_SIZE + r, y, 0, length);
+          System.arraycopy(pool2Grad, b * BN2_POOLED_SIZE + r, g, 0, length);
           for (int j = 0; j < length; j++) {
-            float centred = x[j] - mean[j];
-            float gap = y[j] - (centred * scale[j] + beta[j]); // 0 exactly at an active maximum
-            float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1));
-            left[j] -= hit;
-            dx[j] = centred * alpha[j] + beta0[j] + hit * g[j];
+            g[j] *= scale[j] * Math.min(y[j] * 0x1p100f * 0x1p49f, 1);
           }
-          System.arraycopy(dx, 0, conv2Grad, at, length);
+          Arrays.fill(left, 1);
+          for (int p = 0; p < BN2_WINDOWS; p++) {
+            int at = b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r;
+            System.arraycopy(conv2Out, at, x, 0, length);
+            for (int j = 0; j < length; j++) {
+              float centred = x[j] - mean[j];
+              float gap = y[j] - (centred * scale[j] + beta[j]); // 0 exactly at an active maximum
+              float hit = left[j] * (1 - Math.min(gap * 0x1p100f * 0x1p49f, 1));
+              left[j] -= hit;
+              dx[j] = centred * alpha[j] + beta0[j] + hit * g[j];
+            }
+            System.arraycopy(dx, 0, conv2Grad, at, length);
+          }
         }
-      }
-      // the pixels no window covers: the BatchNorm term alone
-      for (int r = b * BN2_IN_SIZE + BN2_WINDOWS * BN2_POOLED_SIZE; r < (b + 1) * BN2_IN_SIZE; r += BN2_REP) {
-        int length = Math.min(BN2_REP, (b + 1) * BN2_IN_SIZE - r);
-        System.arraycopy(conv2Out, r, x, 0, length);
-        for (int j = 0; j < length; j++) {
-          dx[j] = (x[j] - mean[j]) * alpha[j] + beta0[j];
+        // the pixels no window covers: the BatchNorm term alone
+        for (int r = b * BN2_IN_SIZE + BN2_WINDOWS * BN2_POOLED_SIZE; r < (b + 1) * BN2_IN_SIZE; r += BN2_REP) {
+          int length = Math.min(BN2_REP, (b + 1) * BN2_IN_SIZE - r);
+          System.arraycopy(conv2Out, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            dx[j] = (x[j] - mean[j]) * alpha[j] + beta0[j];
+          }
+          System.arraycopy(dx, 0, conv2Grad, r, length);
         }
-        System.arraycopy(dx, 0, conv2Grad, r, length);
       }
     }
   }

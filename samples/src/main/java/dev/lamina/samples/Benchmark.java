@@ -5,6 +5,7 @@ import dev.lamina.runtime.FloatNetwork;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Idx;
 import dev.lamina.runtime.kernels.Gemm;
+import dev.lamina.runtime.kernels.Simd;
 import dev.lamina.runtime.optim.Adam;
 import dev.lamina.runtime.train.Accuracy;
 import dev.lamina.runtime.train.Loss;
@@ -201,8 +202,9 @@ public final class Benchmark implements Callable<Integer> {
       seconds = 0.3;
       reps = 2;
     }
-    System.out.printf("INFO java %s, %d cores, lamina %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
-        SequentialModelNetwork.MODEL_NAME);
+    System.out.printf("INFO java %s, %d cores, lamina %s, vector kernels %s%n", Runtime.version(),
+        Runtime.getRuntime().availableProcessors(), SequentialModelNetwork.MODEL_NAME, Simd.enabled()
+            ? "on (" + Simd.lanes() + " floats a vector)" : "off (run with --add-modules jdk.incubator.vector)");
 
     if (data != null) {
       Dataset train = Idx.load(data, "train");

@@ -59,8 +59,20 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
     c.put("CHANNELS", channels);
     c.put("WINDOWS", window.get(0) * window.get(1));
     c.put("POOLED_SIZE", pool.layer.outputSize());
-    c.put("REP", channels * Math.max(1, 512 / channels));
+    c.put("REP", rep(channels));
     return c;
+  }
+
+  /**
+   * Values per stretch: a multiple of the channel count (value j of a stretch is channel j % CHANNELS) and of 16 (whole
+   * vectors for the Vector API kernels), about 512.
+   */
+  static int rep(int channels) {
+    int unit = channels;
+    while (unit % 16 != 0) {
+      unit += channels;
+    }
+    return unit * Math.max(1, 512 / unit);
   }
 
   @Override
@@ -185,16 +197,18 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
           {Arrays}.fill(sum, 0);
           {Arrays}.fill(squares, 0);
           int end = Math.min(start + 64 * {P}_REP, to * {P}_IN_SIZE);
-          for (int r = start; r < end; r += {P}_REP) {
-            int length = Math.min({P}_REP, end - r);
-            System.arraycopy({in}, r, x, 0, length);
-            for (int j = 0; j < length; j++) {
-              {T} d = x[j] - k[j];
-              sum[j] += d;
-              squares[j] += d * d;
-            }
-          }
         """));
+    b.indent().add(simdOr(code("{Simd}.shiftedSums({in}, start, end, {P}_REP, k, sum, squares);\n"), code("""
+        for (int r = start; r < end; r += {P}_REP) {
+          int length = Math.min({P}_REP, end - r);
+          System.arraycopy({in}, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            {T} d = x[j] - k[j];
+            sum[j] += d;
+            squares[j] += d * d;
+          }
+        }
+        """))).unindent();
     b.indent().add(fold("sum", "squares")).unindent();
     b.add("}\n");
     return b.build();
@@ -242,7 +256,8 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
 
   @Override
   CodeBlock forward() {
-    return code("""
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add(code("""
         // {name} (BatchNorm) + {relu} (ReLU) + {pool} (MaxPool2D), one pass over {in} (in window order); the
         // statistics come from {name}Statistics and {name}Combine in training, from prepareInference otherwise
         {T}[] x = {name}X[worker];
@@ -255,41 +270,47 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
         {T}[] max = {name}Max[worker];
         {T}[] y = {name}Y[worker];
         {T}[] picked = {name}Picked[worker];
-        for (int b = from; b < to; b++) {
-          for (int r = 0; r < {P}_POOLED_SIZE; r += {P}_REP) {
-            int length = Math.min({P}_REP, {P}_POOLED_SIZE - r);
-            System.arraycopy({in}, b * {P}_IN_SIZE + r, x, 0, length);
-            for (int j = 0; j < length; j++) {
-              max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
-              picked[j] = x[j];
-            }
-            for (int p = 1; p < {P}_WINDOWS; p++) {
-              System.arraycopy({in}, b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r, x, 0, length);
-              if (training) {
-                for (int j = 0; j < length; j++) {
-                  {T} v = (x[j] - mean[j]) * scale[j] + beta[j];
-                  {T} d = v - max[j];
-                  {T} beats = Math.min((d + Math.abs(d)) * {huge}, 1);
-                  {T} keep = 1 - beats;
-                  picked[j] = picked[j] * keep + x[j] * beats;
-                  max[j] = max[j] * keep + v * beats;
-                }
-              } else {
-                for (int j = 0; j < length; j++) {
-                  max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
-                }
+        """));
+    b.beginControlFlow("for (int b = from; b < to; b++)");
+    b.add(simdOr(code("""
+        {Simd}.batchNormReluPool(training, {in}, b * {P}_IN_SIZE, {P}_POOLED_SIZE, {P}_WINDOWS, {P}_REP, mean, scale, beta,
+            {pooled}, b * {P}_POOLED_SIZE, {pool}Selected, b * {P}_POOLED_SIZE);
+        """), code("""
+        for (int r = 0; r < {P}_POOLED_SIZE; r += {P}_REP) {
+          int length = Math.min({P}_REP, {P}_POOLED_SIZE - r);
+          System.arraycopy({in}, b * {P}_IN_SIZE + r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
+            picked[j] = x[j];
+          }
+          for (int p = 1; p < {P}_WINDOWS; p++) {
+            System.arraycopy({in}, b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r, x, 0, length);
+            if (training) {
+              for (int j = 0; j < length; j++) {
+                {T} v = (x[j] - mean[j]) * scale[j] + beta[j];
+                {T} d = v - max[j];
+                {T} beats = Math.min((d + Math.abs(d)) * {huge}, 1);
+                {T} keep = 1 - beats;
+                picked[j] = picked[j] * keep + x[j] * beats;
+                max[j] = max[j] * keep + v * beats;
+              }
+            } else {
+              for (int j = 0; j < length; j++) {
+                max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
               }
             }
-            for (int j = 0; j < length; j++) {
-              y[j] = Math.max(max[j], 0);
-            }
-            System.arraycopy(y, 0, {pooled}, b * {P}_POOLED_SIZE + r, length);
-            if (training) {
-              System.arraycopy(picked, 0, {pool}Selected, b * {P}_POOLED_SIZE + r, length);
-            }
+          }
+          for (int j = 0; j < length; j++) {
+            y[j] = Math.max(max[j], 0);
+          }
+          System.arraycopy(y, 0, {pooled}, b * {P}_POOLED_SIZE + r, length);
+          if (training) {
+            System.arraycopy(picked, 0, {pool}Selected, b * {P}_POOLED_SIZE + r, length);
           }
         }
-        """);
+        """)));
+    b.endControlFlow();
+    return b.build();
   }
 
   /** Samples {@code [from, to)}: this worker's sums of dy and dy * xHat at the maxima, per channel. */
@@ -312,18 +333,22 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
           {Arrays}.fill(dBeta, 0);
           {Arrays}.fill(dGamma, 0);
           int end = Math.min(start + 64 * {P}_REP, to * {P}_POOLED_SIZE);
-          for (int r = start; r < end; r += {P}_REP) {
-            int length = Math.min({P}_REP, end - r);
-            System.arraycopy({pooled}, r, y, 0, length);
-            System.arraycopy({pooledGrad}, r, dy, 0, length);
-            System.arraycopy({pool}Selected, r, x, 0, length);
-            for (int j = 0; j < length; j++) {
-              {T} active = Math.min(y[j] * {huge}, 1); // y >= 0: 1 where y > 0, else 0
-              dBeta[j] += active * dy[j];
-              dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
-            }
-          }
         """));
+    b.indent().add(simdOr(code("""
+        {Simd}.gradientSums({pooled}, {pooledGrad}, {pool}Selected, start, end, {P}_REP, mean, invStd, dBeta, dGamma);
+        """), code("""
+        for (int r = start; r < end; r += {P}_REP) {
+          int length = Math.min({P}_REP, end - r);
+          System.arraycopy({pooled}, r, y, 0, length);
+          System.arraycopy({pooledGrad}, r, dy, 0, length);
+          System.arraycopy({pool}Selected, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            {T} active = Math.min(y[j] * {huge}, 1); // y >= 0: 1 where y > 0, else 0
+            dBeta[j] += active * dy[j];
+            dGamma[j] += active * dy[j] * ((x[j] - mean[j]) * invStd[j]);
+          }
+        }
+        """))).unindent();
     b.indent().add(fold("dBeta", "dGamma")).unindent();
     b.add("}\n");
     return b.build();
@@ -359,7 +384,8 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
 
   @Override
   CodeBlock backward() {
-    return inputGradient(code("""
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add(code("""
         {T}[] y = {name}Y[worker];
         {T}[] x = {name}X[worker];
         {T}[] mean = {name}MeanRep;
@@ -372,38 +398,44 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
         {T}[] g = {name}Dy[worker];
         {T}[] left = {name}Left[worker];
         {T}[] dx = {name}Picked[worker];
-        for (int b = from; b < to; b++) {
-          for (int r = 0; r < {P}_POOLED_SIZE; r += {P}_REP) {
-            int length = Math.min({P}_REP, {P}_POOLED_SIZE - r);
-            System.arraycopy({pooled}, b * {P}_POOLED_SIZE + r, y, 0, length);
-            System.arraycopy({pooledGrad}, b * {P}_POOLED_SIZE + r, g, 0, length);
-            for (int j = 0; j < length; j++) {
-              g[j] *= scale[j] * Math.min(y[j] * {huge}, 1);
-            }
-            {Arrays}.fill(left, 1);
-            for (int p = 0; p < {P}_WINDOWS; p++) {
-              int at = b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r;
-              System.arraycopy({in}, at, x, 0, length);
-              for (int j = 0; j < length; j++) {
-                {T} centred = x[j] - mean[j];
-                {T} gap = y[j] - (centred * scale[j] + beta[j]); // 0 exactly at an active maximum
-                {T} hit = left[j] * (1 - Math.min(gap * {huge}, 1));
-                left[j] -= hit;
-                dx[j] = centred * alpha[j] + beta0[j] + hit * g[j];
-              }
-              System.arraycopy(dx, 0, {inGrad}, at, length);
-            }
+        """));
+    b.beginControlFlow("for (int b = from; b < to; b++)");
+    b.add(simdOr(code("""
+        {Simd}.batchNormReluPoolBackward({in}, b * {P}_IN_SIZE, {P}_IN_SIZE, {pooled}, {pooledGrad}, b * {P}_POOLED_SIZE,
+            {P}_POOLED_SIZE, {P}_WINDOWS, {P}_REP, mean, scale, beta, alpha, beta0, {inGrad});
+        """), code("""
+        for (int r = 0; r < {P}_POOLED_SIZE; r += {P}_REP) {
+          int length = Math.min({P}_REP, {P}_POOLED_SIZE - r);
+          System.arraycopy({pooled}, b * {P}_POOLED_SIZE + r, y, 0, length);
+          System.arraycopy({pooledGrad}, b * {P}_POOLED_SIZE + r, g, 0, length);
+          for (int j = 0; j < length; j++) {
+            g[j] *= scale[j] * Math.min(y[j] * {huge}, 1);
           }
-          // the pixels no window covers: the BatchNorm term alone
-          for (int r = b * {P}_IN_SIZE + {P}_WINDOWS * {P}_POOLED_SIZE; r < (b + 1) * {P}_IN_SIZE; r += {P}_REP) {
-            int length = Math.min({P}_REP, (b + 1) * {P}_IN_SIZE - r);
-            System.arraycopy({in}, r, x, 0, length);
+          {Arrays}.fill(left, 1);
+          for (int p = 0; p < {P}_WINDOWS; p++) {
+            int at = b * {P}_IN_SIZE + p * {P}_POOLED_SIZE + r;
+            System.arraycopy({in}, at, x, 0, length);
             for (int j = 0; j < length; j++) {
-              dx[j] = (x[j] - mean[j]) * alpha[j] + beta0[j];
+              {T} centred = x[j] - mean[j];
+              {T} gap = y[j] - (centred * scale[j] + beta[j]); // 0 exactly at an active maximum
+              {T} hit = left[j] * (1 - Math.min(gap * {huge}, 1));
+              left[j] -= hit;
+              dx[j] = centred * alpha[j] + beta0[j] + hit * g[j];
             }
-            System.arraycopy(dx, 0, {inGrad}, r, length);
+            System.arraycopy(dx, 0, {inGrad}, at, length);
           }
         }
-        """));
+        // the pixels no window covers: the BatchNorm term alone
+        for (int r = b * {P}_IN_SIZE + {P}_WINDOWS * {P}_POOLED_SIZE; r < (b + 1) * {P}_IN_SIZE; r += {P}_REP) {
+          int length = Math.min({P}_REP, (b + 1) * {P}_IN_SIZE - r);
+          System.arraycopy({in}, r, x, 0, length);
+          for (int j = 0; j < length; j++) {
+            dx[j] = (x[j] - mean[j]) * alpha[j] + beta0[j];
+          }
+          System.arraycopy(dx, 0, {inGrad}, r, length);
+        }
+        """)));
+    b.endControlFlow();
+    return inputGradient(b.build());
   }
 }

@@ -82,6 +82,10 @@ final class Conv2DEmitter extends LayerEmitter {
     Map<String, Object> v = super.values();
     v.put("rowOf", Template.render(rowOf(), super.values()));
     v.put("Cols", columnsClass(precision));
+    // col2im adds runs of IN_C values: with the Vector API when they fill vectors (from 8 channels on)
+    v.put("addRun", precision == Precision.FLOAT && layer.inputShape().get(2) >= 8
+        ? Template.render("{Simd}.add(colsGrad, src, {inGrad}, dst, {P}_IN_C);", v)
+        : Template.render("for (int c = 0; c < {P}_IN_C; c++) {\n  {inGrad}[dst + c] += colsGrad[src + c];\n}", v));
     v.put("ColsType", offHeapColumns() ? columnsClass(precision) : CodeBlock.of("$T[]", precision.type));
     return v;
   }
@@ -273,9 +277,7 @@ final class Conv2DEmitter extends LayerEmitter {
                   }
                   int src = row + (kh * {P}_KW + kw) * {P}_IN_C;
                   int dst = ((b * {P}_IN_H + ih) * {P}_IN_W + iw) * {P}_IN_C;
-                  for (int c = 0; c < {P}_IN_C; c++) {
-                    {inGrad}[dst + c] += colsGrad[src + c];
-                  }
+                  {addRun}
                 }
               }
             }

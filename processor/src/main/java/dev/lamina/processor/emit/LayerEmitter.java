@@ -21,6 +21,7 @@ abstract class LayerEmitter {
   static final ClassName INIT = ClassName.get("dev.lamina.runtime.kernels", "Init");
   static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   static final ClassName WORKERS = ClassName.get("dev.lamina.runtime.kernels", "Workers");
+  static final ClassName SIMD = ClassName.get("dev.lamina.runtime.kernels", "Simd");
 
   /** How a parameter starts out, as Keras initialises it. */
   enum Init {
@@ -181,6 +182,7 @@ abstract class LayerEmitter {
     v.put("grad", grad());
     v.put("Gemm", GEMM);
     v.put("Arrays", ARRAYS);
+    v.put("Simd", SIMD);
     v.put("bits", precision.toBits);
     v.put("fromBits", precision.fromBits);
     v.put("shift", precision.signShift);
@@ -320,6 +322,18 @@ abstract class LayerEmitter {
           partial[c] = ({T}) total[c];
         }
         """, Map.of("g", g, "parts", parts, "ch", channels));
+  }
+
+  /**
+   * {@code vector} (calls to the Vector API kernels of {@code Simd}) when the network's {@code simd} field is set, else
+   * {@code plain}, the same computation in plain Java loops. Double-precision networks only have {@code plain}.
+   */
+  CodeBlock simdOr(CodeBlock vector, CodeBlock plain) {
+    if (precision != Precision.FLOAT) {
+      return plain;
+    }
+    return CodeBlock.builder().beginControlFlow("if (simd)").add(vector).nextControlFlow("else").add(plain)
+        .endControlFlow().build();
   }
 
   /** Guards input-gradient code of a layer reading the model input: that gradient is only computed on request. */

@@ -309,6 +309,12 @@ public final class NetworkWriter {
   private void addParameterFields(TypeSpec.Builder type) {
     type.addField(FieldSpec.builder(WORKERS, "workers", Modifier.PRIVATE, Modifier.FINAL)
         .addJavadoc("The threads each batch is split across.\n").initializer("$T.shared()", WORKERS).build());
+    if (p == Precision.FLOAT) {
+      type.addField(FieldSpec.builder(boolean.class, "simd", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("True when the Vector API kernels run ({@code --add-modules jdk.incubator.vector}); else plain loops"
+              + " that give the same values.\n")
+          .initializer("$T.enabled()", LayerEmitter.SIMD).build());
+    }
     for (LayerEmitter.Param param : allParams()) {
       type.addField(FieldSpec.builder(array, param.field(), Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("$L, shape $L$L.\n", param.key(), param.shape(), param.trainable() ? "" : ", not trainable")

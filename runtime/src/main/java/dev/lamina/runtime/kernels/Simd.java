@@ -1,0 +1,98 @@
+package dev.lamina.runtime.kernels;
+
+/**
+ * Element-wise kernels of generated networks written with the JDK's Vector API ({@code jdk.incubator.vector}), for
+ * the loops the JIT does not vectorise on its own: loops that read one array at one offset and another at a
+ * different one (the JIT cannot rule out that they overlap), and choices per value (a mask here, arithmetic tricks in
+ * the plain Java versions).
+ *
+ * <p>The Vector API is an incubator module in JDK 17 to 25: it is there only when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}. Without it {@link #AVAILABLE} is false and generated networks run their
+ * plain Java loops instead, which give exactly the same values (the same float operations in the same order), more
+ * slowly. The system property {@code lamina.simd=false} turns the kernels off for networks created after it is set.
+ *
+ * <p>Each kernel is documented by the plain loop it replaces. Per-channel values come as {@code rep}-long arrays
+ * ({@code rep} a multiple of the channel count) so that value {@code j} of every stretch of {@code rep} values uses
+ * entry {@code j}. The vector code lives in {@code VectorKernels}, loaded only when the module is present.
+ */
+public final class Simd {
+  /** True when the JVM has the Vector API module. */
+  public static final boolean AVAILABLE =
+      ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && vectorsWork();
+
+  private Simd() {}
+
+  /** Whether a network created now uses these kernels: {@link #AVAILABLE}, unless {@code lamina.simd=false}. */
+  public static boolean enabled() {
+    return AVAILABLE && !"false".equals(System.getProperty("lamina.simd"));
+  }
+
+  /** Values per vector, or 0 without the Vector API. */
+  public static int lanes() {
+    return AVAILABLE ? VectorKernels.lanes() : 0;
+  }
+
+  private static boolean vectorsWork() {
+    try {
+      return VectorKernels.lanes() > 1;
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+
+  /**
+   * BatchNorm statistics over {@code x[from, to)}, stretch by stretch of {@code rep} values:
+   * {@code d = x[r + j] - k[j]; sum[j] += d; squares[j] += d * d}.
+   */
+  public static void shiftedSums(float[] x, int from, int to, int rep, float[] k, float[] sum, float[] squares) {
+    VectorKernels.shiftedSums(x, from, to, rep, k, sum, squares);
+  }
+
+  /**
+   * One sample of a fused BatchNorm -> ReLU -> MaxPool2D over a window-ordered input: for each of the
+   * {@code pooled} outputs, the maximum over the {@code windows} blocks of {@code v = (x - mean) * scale + beta}
+   * ({@code x[at + p * pooled + i]} for block {@code p}), then ReLU, into {@code out[outAt + i]}; in training also
+   * the input at the first block holding the maximum into {@code picked[pickedAt + i]}.
+   */
+  public static void batchNormReluPool(boolean training, float[] x, int at, int pooled, int windows, int rep,
+      float[] mean, float[] scale, float[] beta, float[] out, int outAt, float[] picked, int pickedAt) {
+    VectorKernels.batchNormReluPool(training, x, at, pooled, windows, rep, mean, scale, beta, out, outAt, picked,
+        pickedAt);
+  }
+
+  /**
+   * BatchNorm's gradient sums at the pooled maxima, over {@code [from, to)} of the pooled output {@code y}, its
+   * gradient {@code dy} and the BatchNorm inputs {@code selected} at the maxima: where {@code y > 0},
+   * {@code dBeta[j] += dy} and {@code dGamma[j] += dy * ((selected - mean[j]) * invStd[j])}.
+   */
+  public static void gradientSums(float[] y, float[] dy, float[] selected, int from, int to, int rep, float[] mean,
+      float[] invStd, float[] dBeta, float[] dGamma) {
+    VectorKernels.gradientSums(y, dy, selected, from, to, rep, mean, invStd, dBeta, dGamma);
+  }
+
+  /**
+   * One sample of the fused block's input gradient: {@code dx = (x - mean) * alpha + beta0} over
+   * {@code [at, at + inSize)}, plus {@code dy * scale} at the first block whose {@code (x - mean) * scale + beta}
+   * equals the pooled output {@code y} (where {@code y > 0}). {@code dx} is written at the offsets of {@code x}.
+   */
+  public static void batchNormReluPoolBackward(float[] x, int at, int inSize, float[] y, float[] dy, int yAt,
+      int pooled, int windows, int rep, float[] mean, float[] scale, float[] beta, float[] alpha, float[] beta0,
+      float[] dx) {
+    VectorKernels.batchNormReluPoolBackward(x, at, inSize, y, dy, yAt, pooled, windows, rep, mean, scale, beta, alpha,
+        beta0, dx);
+  }
+
+  /**
+   * {@code dst[dstAt + i] += src[srcAt + i]} for {@code i < length} (col2im); a plain loop when the kernels are off.
+   * The other kernels are only to be called when {@link #enabled()} was true.
+   */
+  public static void add(float[] src, int srcAt, float[] dst, int dstAt, int length) {
+    if (AVAILABLE) {
+      VectorKernels.add(src, srcAt, dst, dstAt, length);
+    } else {
+      for (int i = 0; i < length; i++) {
+        dst[dstAt + i] += src[srcAt + i];
+      }
+    }
+  }
+}

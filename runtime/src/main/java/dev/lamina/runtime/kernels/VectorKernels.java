@@ -1,0 +1,173 @@
+package dev.lamina.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API code behind {@link Simd}; only loaded when the {@code jdk.incubator.vector} module is present.
+ * Every kernel does the same float operations, in the same order, as the plain loop documented on {@link Simd}, so
+ * the two give the same values; the last values of a stretch that do not fill a vector take a scalar loop.
+ */
+final class VectorKernels {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  private VectorKernels() {}
+
+  static int lanes() {
+    return L;
+  }
+
+  static void shiftedSums(float[] x, int from, int to, int rep, float[] k, float[] sum, float[] squares) {
+    for (int r = from; r < to; r += rep) {
+      int length = Math.min(rep, to - r);
+      int j = 0;
+      for (; j <= length - L; j += L) {
+        FloatVector d = FloatVector.fromArray(S, x, r + j).sub(FloatVector.fromArray(S, k, j));
+        FloatVector.fromArray(S, sum, j).add(d).intoArray(sum, j);
+        FloatVector.fromArray(S, squares, j).add(d.mul(d)).intoArray(squares, j);
+      }
+      for (; j < length; j++) {
+        float d = x[r + j] - k[j];
+        sum[j] += d;
+        squares[j] += d * d;
+      }
+    }
+  }
+
+  static void batchNormReluPool(boolean training, float[] x, int at, int pooled, int windows, int rep, float[] mean,
+      float[] scale, float[] beta, float[] out, int outAt, float[] picked, int pickedAt) {
+    for (int r = 0; r < pooled; r += rep) {
+      int length = Math.min(rep, pooled - r);
+      int j = 0;
+      for (; j <= length - L; j += L) {
+        FloatVector m = FloatVector.fromArray(S, mean, j);
+        FloatVector s = FloatVector.fromArray(S, scale, j);
+        FloatVector b = FloatVector.fromArray(S, beta, j);
+        int i = at + r + j;
+        FloatVector first = FloatVector.fromArray(S, x, i);
+        FloatVector max = first.sub(m).mul(s).add(b);
+        if (training) {
+          FloatVector chosen = first;
+          for (int p = 1; p < windows; p++) {
+            FloatVector xp = FloatVector.fromArray(S, x, i + p * pooled);
+            FloatVector v = xp.sub(m).mul(s).add(b);
+            VectorMask<Float> beats = v.compare(VectorOperators.GT, max);
+            max = max.blend(v, beats);
+            chosen = chosen.blend(xp, beats);
+          }
+          chosen.intoArray(picked, pickedAt + r + j);
+        } else {
+          for (int p = 1; p < windows; p++) {
+            max = max.max(FloatVector.fromArray(S, x, i + p * pooled).sub(m).mul(s).add(b));
+          }
+        }
+        max.max(0f).intoArray(out, outAt + r + j);
+      }
+      for (; j < length; j++) {
+        int i = at + r + j;
+        float max = (x[i] - mean[j]) * scale[j] + beta[j];
+        float chosen = x[i];
+        for (int p = 1; p < windows; p++) {
+          float xp = x[i + p * pooled];
+          float v = (xp - mean[j]) * scale[j] + beta[j];
+          if (v > max) {
+            max = v;
+            chosen = xp;
+          }
+        }
+        if (training) {
+          picked[pickedAt + r + j] = chosen;
+        }
+        out[outAt + r + j] = Math.max(max, 0);
+      }
+    }
+  }
+
+  static void gradientSums(float[] y, float[] dy, float[] selected, int from, int to, int rep, float[] mean,
+      float[] invStd, float[] dBeta, float[] dGamma) {
+    for (int r = from; r < to; r += rep) {
+      int length = Math.min(rep, to - r);
+      int j = 0;
+      for (; j <= length - L; j += L) {
+        FloatVector zero = FloatVector.zero(S); // made here: a vector kept across iterations is boxed on the heap
+        VectorMask<Float> active = FloatVector.fromArray(S, y, r + j).compare(VectorOperators.GT, 0f);
+        FloatVector g = FloatVector.fromArray(S, dy, r + j);
+        FloatVector xHat = FloatVector.fromArray(S, selected, r + j).sub(FloatVector.fromArray(S, mean, j))
+            .mul(FloatVector.fromArray(S, invStd, j));
+        FloatVector.fromArray(S, dBeta, j).add(zero.blend(g, active)).intoArray(dBeta, j);
+        FloatVector.fromArray(S, dGamma, j).add(zero.blend(g.mul(xHat), active)).intoArray(dGamma, j);
+      }
+      for (; j < length; j++) {
+        if (y[r + j] > 0) {
+          float g = dy[r + j];
+          dBeta[j] += g;
+          dGamma[j] += g * ((selected[r + j] - mean[j]) * invStd[j]);
+        }
+      }
+    }
+  }
+
+  static void batchNormReluPoolBackward(float[] x, int at, int inSize, float[] y, float[] dy, int yAt, int pooled,
+      int windows, int rep, float[] mean, float[] scale, float[] beta, float[] alpha, float[] beta0, float[] dx) {
+    for (int r = 0; r < pooled; r += rep) {
+      int length = Math.min(rep, pooled - r);
+      int j = 0;
+      for (; j <= length - L; j += L) {
+        FloatVector m = FloatVector.fromArray(S, mean, j);
+        FloatVector s = FloatVector.fromArray(S, scale, j);
+        FloatVector b = FloatVector.fromArray(S, beta, j);
+        FloatVector a = FloatVector.fromArray(S, alpha, j);
+        FloatVector b0 = FloatVector.fromArray(S, beta0, j);
+        FloatVector zero = FloatVector.zero(S); // made here: a vector kept across iterations is boxed on the heap
+        FloatVector yv = FloatVector.fromArray(S, y, yAt + r + j);
+        FloatVector g = zero.blend(FloatVector.fromArray(S, dy, yAt + r + j).mul(s),
+            yv.compare(VectorOperators.GT, 0f));
+        VectorMask<Float> left = S.maskAll(true);
+        for (int p = 0; p < windows; p++) {
+          int i = at + p * pooled + r + j;
+          FloatVector centred = FloatVector.fromArray(S, x, i).sub(m);
+          VectorMask<Float> hit = left.and(centred.mul(s).add(b).compare(VectorOperators.EQ, yv));
+          left = left.andNot(hit);
+          centred.mul(a).add(b0).add(zero.blend(g, hit)).intoArray(dx, i);
+        }
+      }
+      for (; j < length; j++) {
+        float yj = y[yAt + r + j];
+        float g = yj > 0 ? dy[yAt + r + j] * scale[j] : 0;
+        boolean left = true;
+        for (int p = 0; p < windows; p++) {
+          int i = at + p * pooled + r + j;
+          float centred = x[i] - mean[j];
+          boolean hit = left && centred * scale[j] + beta[j] == yj;
+          left &= !hit;
+          dx[i] = centred * alpha[j] + beta0[j] + (hit ? g : 0);
+        }
+      }
+    }
+    // the values no window covers: the BatchNorm term alone
+    for (int r = at + windows * pooled; r < at + inSize; r += rep) {
+      int length = Math.min(rep, at + inSize - r);
+      int j = 0;
+      for (; j <= length - L; j += L) {
+        FloatVector.fromArray(S, x, r + j).sub(FloatVector.fromArray(S, mean, j))
+            .mul(FloatVector.fromArray(S, alpha, j)).add(FloatVector.fromArray(S, beta0, j)).intoArray(dx, r + j);
+      }
+      for (; j < length; j++) {
+        dx[r + j] = (x[r + j] - mean[j]) * alpha[j] + beta0[j];
+      }
+    }
+  }
+
+  static void add(float[] src, int srcAt, float[] dst, int dstAt, int length) {
+    int i = 0;
+    for (; i <= length - L; i += L) {
+      FloatVector.fromArray(S, dst, dstAt + i).add(FloatVector.fromArray(S, src, srcAt + i)).intoArray(dst, dstAt + i);
+    }
+    for (; i < length; i++) {
+      dst[dstAt + i] += src[srcAt + i];
+    }
+  }
+}
