@@ -20,6 +20,67 @@ final class VectorKernels {
     return L;
   }
 
+  /**
+   * Warms each kernel up in turn on small arrays (2x2 pool windows, two stretches of one vector and a scalar tail):
+   * rounds of 100 calls, with a 2 ms pause after each so that the compiler threads get the cores, until a round
+   * allocates no heap memory (the JIT has compiled the kernel), at most 500 rounds (20 where the JVM cannot count a
+   * thread's allocations). Returns the calls made, over all kernels.
+   */
+  static int warmUp() {
+    java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean threads = bean instanceof com.sun.management.ThreadMXBean t
+        && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled() ? t : null;
+    int rep = L + 2;
+    int windows = 4;
+    int pooled = 2 * rep;
+    float[] x = new float[windows * pooled + rep];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i * 37 % 11 - 5; // ties and changes of maximum, positive and negative values
+    }
+    float[] mean = new float[rep];
+    float[] scale = new float[rep];
+    float[] beta = new float[rep];
+    float[] sums = new float[rep];
+    float[] squares = new float[rep];
+    java.util.Arrays.fill(scale, 1f);
+    float[] out = new float[pooled];
+    float[] picked = new float[pooled];
+    float[] dy = new float[pooled];
+    java.util.Arrays.fill(dy, 1f);
+    float[] dx = new float[x.length];
+    Runnable[] kernels = {
+      () -> shiftedSums(x, 0, pooled, rep, mean, sums, squares),
+      () -> {
+        batchNormReluPool(true, x, 0, pooled, windows, rep, mean, scale, beta, out, 0, picked, 0);
+        batchNormReluPool(false, x, 0, pooled, windows, rep, mean, scale, beta, out, 0, picked, 0);
+      },
+      () -> gradientSums(out, dy, picked, 0, pooled, rep, mean, scale, sums, squares),
+      () -> batchNormReluPoolBackward(x, 0, x.length, out, dy, 0, pooled, windows, rep, mean, scale, beta, scale,
+          beta, dx),
+      () -> add(x, 0, dx, 0, x.length)
+    };
+    int calls = 0;
+    for (Runnable kernel : kernels) {
+      for (int round = 0; round < (threads == null ? 20 : 500); round++) {
+        long before = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
+        for (int c = 0; c < 100; c++) {
+          kernel.run();
+        }
+        calls += 100;
+        if (threads != null && threads.getCurrentThreadAllocatedBytes() - before < 1024) {
+          break;
+        }
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return calls;
+        }
+      }
+    }
+    return calls;
+  }
+
   static void shiftedSums(float[] x, int from, int to, int rep, float[] k, float[] sum, float[] squares) {
     for (int r = from; r < to; r += rep) {
       int length = Math.min(rep, to - r);
