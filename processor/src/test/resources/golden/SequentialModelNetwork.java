@@ -1257,8 +1257,14 @@ public final class SequentialModelNetwork implements FloatNetwork {
           }
         }
       }
-      Gemm.nn((s1 - s0) * CONV1_PIXELS, CONV1_FILTERS, CONV1_PATCH, cols, 0, conv1Kernel, 0, conv1Out, s0 * CONV1_OUT_SIZE,
-          false);
+      if (simd) {
+        // patches of a few values: OpenBLAS is slow on so short an inner dimension
+        Simd.smallPatchProduct((s1 - s0) * CONV1_PIXELS, CONV1_PATCH, CONV1_FILTERS, cols, 0, conv1Kernel, conv1Out,
+            s0 * CONV1_OUT_SIZE);
+      } else {
+        Gemm.nn((s1 - s0) * CONV1_PIXELS, CONV1_FILTERS, CONV1_PATCH, cols, 0, conv1Kernel, 0, conv1Out, s0 * CONV1_OUT_SIZE,
+            false);
+      }
     }
     // the bias is added by the BatchNorm that reads this layer (to its mean)
   }

@@ -51,6 +51,15 @@ final class Conv2DEmitter extends LayerEmitter {
     return run >= 16;
   }
 
+  /**
+   * True when the forward product has so short an inner dimension (PATCH of at most 32 values, in heap columns) that
+   * the Vector API kernel {@code Simd.smallPatchProduct} beats OpenBLAS: a first layer's 3x3 patches of one channel.
+   */
+  boolean smallPatch() {
+    return precision == Precision.FLOAT && !offHeapColumns()
+        && spec.kernel().get(0) * spec.kernel().get(1) * layer.inputShape().get(2) <= 32;
+  }
+
   /** Where im2col writes: off-heap for floats (OpenBLAS reads it without a copy), a heap array for doubles. */
   static ClassName columnsClass(Precision precision) {
     return ClassName.get("dev.lamina.runtime.kernels", precision == Precision.FLOAT ? "Columns" : "DoubleColumns");
@@ -215,10 +224,15 @@ final class Conv2DEmitter extends LayerEmitter {
     b.add(blockLoop());
     b.indent();
     b.add(im2col());
-    b.add(code("""
+    CodeBlock product = code("""
         {Gemm}.nn((s1 - s0) * {P}_PIXELS, {P}_FILTERS, {P}_PATCH, cols, 0, {name}Kernel, 0, {out}, s0 * {P}_OUT_SIZE,
             false);
-        """));
+        """);
+    b.add(smallPatch() ? simdOr(code("""
+        // patches of a few values: OpenBLAS is slow on so short an inner dimension
+        {Simd}.smallPatchProduct((s1 - s0) * {P}_PIXELS, {P}_PATCH, {P}_FILTERS, cols, 0, {name}Kernel, {out},
+            s0 * {P}_OUT_SIZE);
+        """), product) : product);
     b.unindent();
     b.add("}\n");
     if (biasInBatchNorm) {

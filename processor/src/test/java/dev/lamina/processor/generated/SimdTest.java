@@ -15,9 +15,11 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Vector API kernels ({@code Simd}) give exactly the values of the plain loops they replace: the same network,
- * built once with the kernels and once without ({@code lamina.simd=false}), yields the same outputs, gradients and
- * moving statistics, value for value, through a training step and in inference. The tests run with
+ * The Vector API kernels ({@code Simd}) give the values of the plain code they replace: the same network, built once
+ * with the kernels and once without ({@code lamina.simd=false}), yields the same outputs, gradients and moving
+ * statistics through a training step and in inference. Value for value, except in a network with a first
+ * convolution of small patches: {@code Simd.smallPatchProduct} sums in an order of its own where the plain network
+ * calls OpenBLAS, so values there agree to float rounding (within 1e-5 of the largest value of each array). The tests run with
  * {@code --add-modules jdk.incubator.vector} (surefire's argLine); without it the first test fails rather than
  * comparing the plain loops with themselves.
  */
@@ -30,18 +32,18 @@ class SimdTest {
 
   @Test
   void seedModelSameValuesWithAndWithoutKernels() {
-    assertSameValues(() -> new SeedModelNetwork(5), 13);
+    assertSameValues(() -> new SeedModelNetwork(5), 13, 1e-5);
   }
 
   /** Odd sizes and channel counts: the kernels' scalar tails, pixels no window covers, a 3x3 pool. */
   @Test
   void oddShapesSameValuesWithAndWithoutKernels() {
-    assertSameValues(() -> new ConvBatchNormReluPoolModelNetwork(6), 7);
+    assertSameValues(() -> new ConvBatchNormReluPoolModelNetwork(6), 7, 0);
   }
 
   @Test
   void convolutionStackSameValuesWithAndWithoutKernels() {
-    assertSameValues(() -> new ConvStackModelNetwork(7), 5);
+    assertSameValues(() -> new ConvStackModelNetwork(7), 5, 0);
   }
 
   private static FloatNetwork build(Supplier<? extends FloatNetwork> network, boolean simd) {
@@ -58,14 +60,15 @@ class SimdTest {
     }
   }
 
-  private static void assertSameValues(Supplier<? extends FloatNetwork> network, int n) {
+  /** Same values, or within {@code tolerance} times the largest magnitude of each array when it is not 0. */
+  private static void assertSameValues(Supplier<? extends FloatNetwork> network, int n, double tolerance) {
     FloatNetwork vector = build(network, true);
     FloatNetwork plain = build(network, false);
     float[] x = images(n, vector.inputShape());
     int outputs = vector.outputSize();
     float[] outVector = vector.forward(x, n, true).clone();
     float[] outPlain = plain.forward(x, n, true).clone();
-    assertSame("training output", outPlain, outVector, n * outputs);
+    assertSame(tolerance, "training output", outPlain, outVector, n * outputs);
 
     float[] dy = new float[n * outputs];
     SplittableRandom random = new SplittableRandom(3);
@@ -76,14 +79,14 @@ class SimdTest {
     plain.backward(dy, n);
     for (ParameterInfo p : vector.parameters()) {
       if (p.trainable()) {
-        assertSame("gradient " + p.name(), Tensors.toFloats(plain.gradient(p.name())),
+        assertSame(tolerance, "gradient " + p.name(), Tensors.toFloats(plain.gradient(p.name())),
             Tensors.toFloats(vector.gradient(p.name())), -1);
       } else {
-        assertSame(p.name(), Tensors.toFloats(plain.parameter(p.name())), Tensors.toFloats(vector.parameter(p.name())),
+        assertSame(tolerance, p.name(), Tensors.toFloats(plain.parameter(p.name())), Tensors.toFloats(vector.parameter(p.name())),
             -1);
       }
     }
-    assertSame("inference output", plain.forward(x, n, false).clone(), vector.forward(x, n, false).clone(),
+    assertSame(tolerance, "inference output", plain.forward(x, n, false).clone(), vector.forward(x, n, false).clone(),
         n * outputs);
   }
 
@@ -102,14 +105,22 @@ class SimdTest {
     return x;
   }
 
-  /** Equal value for value ({@code ==}, so 0 and -0 count as equal), over {@code length} values or all of them. */
-  private static void assertSame(String what, float[] expected, float[] actual, int length) {
+  /**
+   * Equal value for value ({@code ==}, so 0 and -0 count as equal), or within {@code tolerance} times the largest
+   * magnitude, over {@code length} values or all of them.
+   */
+  private static void assertSame(double tolerance, String what, float[] expected, float[] actual, int length) {
     int count = length < 0 ? expected.length : length;
     assertTrue(actual.length >= count && expected.length >= count, what + ": sizes");
+    double largest = 0;
+    for (int i = 0; i < count; i++) {
+      largest = Math.max(largest, Math.abs(expected[i]));
+    }
+    double allowed = tolerance * largest;
     int differences = 0;
     int first = -1;
     for (int i = 0; i < count; i++) {
-      if (!(expected[i] == actual[i])) {
+      if (!(expected[i] == actual[i] || Math.abs(expected[i] - actual[i]) <= allowed)) {
         differences++;
         first = first < 0 ? i : first;
       }

@@ -110,6 +110,17 @@ public final class Simd {
   }
 
   /**
+   * A matrix product with a short inner dimension, where OpenBLAS is slow (a first convolution's patches of a few
+   * pixels): {@code out[r, f] = sum over t of cols[r, t] * kernel[t, f]} for {@code r < rows}, {@code f < filters},
+   * {@code t < patch}, all row-major and dense from their offsets; each sum starts with the product at {@code t = 0}
+   * and adds the next ones in order with fused multiply-adds, as OpenBLAS's sgemm kernels do.
+   */
+  public static void smallPatchProduct(int rows, int patch, int filters, float[] cols, int colsAt, float[] kernel,
+      float[] out, int outAt) {
+    VectorKernels.smallPatchProduct(rows, patch, filters, cols, colsAt, kernel, out, outAt);
+  }
+
+  /**
    * {@code dst[dstAt + i] += src[srcAt + i]} for {@code i < length} (col2im); a plain loop when the kernels are off.
    * The other kernels are only to be called when {@link #enabled()} was true.
    */

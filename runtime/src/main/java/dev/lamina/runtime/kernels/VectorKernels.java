@@ -48,6 +48,7 @@ final class VectorKernels {
     float[] dy = new float[pooled];
     java.util.Arrays.fill(dy, 1f);
     float[] dx = new float[x.length];
+    float[] weights = java.util.Arrays.copyOf(x, 9 * rep);
     Runnable[] kernels = {
       () -> shiftedSums(x, 0, pooled, rep, mean, sums, squares),
       () -> {
@@ -57,7 +58,8 @@ final class VectorKernels {
       () -> gradientSums(out, dy, picked, 0, pooled, rep, mean, scale, sums, squares),
       () -> batchNormReluPoolBackward(x, 0, x.length, out, dy, 0, pooled, windows, rep, mean, scale, beta, scale,
           beta, dx),
-      () -> add(x, 0, dx, 0, x.length)
+      () -> add(x, 0, dx, 0, x.length),
+      () -> smallPatchProduct(5, 9, rep, x, 0, weights, dx, 0)
     };
     int calls = 0;
     for (Runnable kernel : kernels) {
@@ -220,6 +222,63 @@ final class VectorKernels {
         dx[r + j] = (x[r + j] - mean[j]) * alpha[j] + beta0[j];
       }
     }
+  }
+
+  static void smallPatchProduct(int rows, int patch, int filters, float[] cols, int colsAt, float[] kernel,
+      float[] out, int outAt) {
+    int r = 0;
+    // four rows at a time: four independent chains of multiply-adds keep the FMA units busy
+    for (; r <= rows - 4; r += 4) {
+      int c0 = colsAt + r * patch;
+      int o0 = outAt + r * filters;
+      int f = 0;
+      for (; f <= filters - L; f += L) {
+        FloatVector w = FloatVector.fromArray(S, kernel, f);
+        FloatVector s0 = w.mul(cols[c0]);
+        FloatVector s1 = w.mul(cols[c0 + patch]);
+        FloatVector s2 = w.mul(cols[c0 + 2 * patch]);
+        FloatVector s3 = w.mul(cols[c0 + 3 * patch]);
+        for (int t = 1; t < patch; t++) {
+          w = FloatVector.fromArray(S, kernel, t * filters + f);
+          s0 = w.fma(FloatVector.broadcast(S, cols[c0 + t]), s0);
+          s1 = w.fma(FloatVector.broadcast(S, cols[c0 + patch + t]), s1);
+          s2 = w.fma(FloatVector.broadcast(S, cols[c0 + 2 * patch + t]), s2);
+          s3 = w.fma(FloatVector.broadcast(S, cols[c0 + 3 * patch + t]), s3);
+        }
+        s0.intoArray(out, o0 + f);
+        s1.intoArray(out, o0 + filters + f);
+        s2.intoArray(out, o0 + 2 * filters + f);
+        s3.intoArray(out, o0 + 3 * filters + f);
+      }
+      for (; f < filters; f++) {
+        for (int i = 0; i < 4; i++) {
+          out[o0 + i * filters + f] = scalarPatchSum(cols, c0 + i * patch, patch, kernel, filters, f);
+        }
+      }
+    }
+    for (; r < rows; r++) {
+      int c0 = colsAt + r * patch;
+      int o0 = outAt + r * filters;
+      int f = 0;
+      for (; f <= filters - L; f += L) {
+        FloatVector sum = FloatVector.fromArray(S, kernel, f).mul(cols[c0]);
+        for (int t = 1; t < patch; t++) {
+          sum = FloatVector.fromArray(S, kernel, t * filters + f).fma(FloatVector.broadcast(S, cols[c0 + t]), sum);
+        }
+        sum.intoArray(out, o0 + f);
+      }
+      for (; f < filters; f++) {
+        out[o0 + f] = scalarPatchSum(cols, c0, patch, kernel, filters, f);
+      }
+    }
+  }
+
+  private static float scalarPatchSum(float[] cols, int c0, int patch, float[] kernel, int filters, int f) {
+    float sum = cols[c0] * kernel[f];
+    for (int t = 1; t < patch; t++) {
+      sum = Math.fma(cols[c0 + t], kernel[t * filters + f], sum);
+    }
+    return sum;
   }
 
   static void add(float[] src, int srcAt, float[] dst, int dstAt, int length) {

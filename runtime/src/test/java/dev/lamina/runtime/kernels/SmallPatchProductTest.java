@@ -1,0 +1,48 @@
+package dev.lamina.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Simd#smallPatchProduct} against the product summed in double precision, on shapes that take every path:
+ * rows in fours and the rows after them, filters in whole vectors and the filters after them, offsets not zero.
+ */
+class SmallPatchProductTest {
+  @Test
+  void matchesTheProductInDoublePrecision() {
+    assertTrue(Simd.enabled(), "run the tests with --add-modules jdk.incubator.vector");
+    int lanes = Simd.lanes();
+    for (int[] shape : new int[][] {{7, 9, 2 * lanes + 3}, {4, 1, lanes}, {13, 25, 3}, {1, 32, 2 * lanes}}) {
+      int rows = shape[0];
+      int patch = shape[1];
+      int filters = shape[2];
+      SplittableRandom random = new SplittableRandom(rows * 31 + patch);
+      float[] cols = new float[5 + rows * patch];
+      float[] kernel = new float[patch * filters];
+      float[] out = new float[3 + rows * filters + 2];
+      for (int i = 0; i < cols.length; i++) {
+        cols[i] = (float) random.nextDouble(-1, 1);
+      }
+      for (int i = 0; i < kernel.length; i++) {
+        kernel[i] = (float) random.nextDouble(-1, 1);
+      }
+      out[out.length - 1] = 42;
+      Simd.smallPatchProduct(rows, patch, filters, cols, 5, kernel, out, 3);
+      for (int r = 0; r < rows; r++) {
+        for (int f = 0; f < filters; f++) {
+          double sum = 0;
+          for (int t = 0; t < patch; t++) {
+            sum += (double) cols[5 + r * patch + t] * kernel[t * filters + f];
+          }
+          assertEquals(sum, out[3 + r * filters + f], 1e-5,
+              "rows " + rows + " patch " + patch + " filters " + filters + ": out[" + r + ", " + f + "]");
+        }
+      }
+      assertEquals(0, out[0]);
+      assertEquals(42, out[out.length - 1], "wrote past its rows");
+    }
+  }
+}
