@@ -167,6 +167,10 @@ warn_if_busy PyTorch
 "$PY" "$PEER" "${py_args[@]}" 2>&1 | tee "$OUT/bench-pytorch.txt"
 rc_pytorch=${PIPESTATUS[0]}
 [[ $rc_pytorch -eq 0 ]] || echo "side-by-side: WARNING: PyTorch peer exited with $rc_pytorch" >&2
+if grep -q "blas generic" "$OUT/bench-pytorch.txt" && ! grep -q "openblas" "$OUT/bench-pytorch.txt"; then
+  # Debian's python3-torch calls whatever libblas.so.3 is installed: the reference BLAS makes its dense layers slow
+  echo "side-by-side: WARNING: PyTorch ran on the reference BLAS; for a fair peer: apt-get install -y libopenblas0-pthread" >&2
+fi
 
 # ---------------------------------------------------------------- table
 echo
