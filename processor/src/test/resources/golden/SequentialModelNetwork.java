@@ -586,6 +586,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
 
   private final double[][] outBiasTotal = new double[workers.size()][OUT_UNITS];
 
+  private final Workers.Chunk oneSampleChunk = this::forwardOneSample;
+
   /**
    * A network initialised with seed 0; see {@link #initialize(long)}.
    */
@@ -792,6 +794,202 @@ public final class SequentialModelNetwork implements FloatNetwork {
     }
   }
 
+  private void conv1ForwardPart(int worker, int parts) {
+    // this worker's share of sample 0's output pixels: rows [r0, r1) of the product, of the 676 that
+    // the next layer reads
+    int r0 = (int) ((long) 676 * worker / parts);
+    int r1 = (int) ((long) 676 * (worker + 1) / parts);
+    float[] cols = conv1Cols[worker];
+    int s0 = 0;
+    int s1 = 1;
+    for (int b = s0; b < s1; b++) {
+      for (int oh = 0; oh < CONV1_OUT_H; oh++) {
+        for (int ow = 0; ow < CONV1_OUT_W; ow++) {
+          int pixelRow = CONV1_ROW[oh * CONV1_OUT_W + ow];
+          if (pixelRow < r0 || pixelRow >= r1) {
+            continue; // another worker's pixel
+          }
+          int row = (pixelRow - r0) * CONV1_PATCH;
+          for (int kh = 0; kh < CONV1_KH; kh++) {
+            int ih = oh * CONV1_SH + kh;
+            // the KW pixels of this kernel row are contiguous in the input: one copy
+            Columns.put(cols, row + kh * CONV1_KW * CONV1_IN_C, input, ((b * CONV1_IN_H + ih) * CONV1_IN_W + ow * CONV1_SW) * CONV1_IN_C,
+                CONV1_KW * CONV1_IN_C);
+          }
+        }
+      }
+    }
+    if (simd) {
+      // patches of a few values: OpenBLAS is slow on so short an inner dimension
+      Simd.smallPatchProduct(r1 - r0, CONV1_PATCH, CONV1_FILTERS, cols, 0, conv1Kernel, conv1Out, r0 * CONV1_FILTERS);
+    } else {
+      Gemm.nn(r1 - r0, CONV1_FILTERS, CONV1_PATCH, cols, 0, conv1Kernel, 0, conv1Out, r0 * CONV1_FILTERS, false);
+    }
+  }
+
+  private void bn1ForwardPart(int worker, int parts) {
+    // bn1 (BatchNorm) + relu1 (ReLU) + pool1 (MaxPool2D), one pass over conv1Out (in window order); the
+    // statistics come from bn1Statistics and bn1Combine in training, from prepareInference otherwise
+    float[] x = bn1X[worker];
+    // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
+    // training also the input at the first position holding the maximum. beats is 1 where a value beats the
+    // maximum so far, else 0 (d + |d| is 2d or 0), so keep * old + beats * new picks one of the two exactly
+    float[] mean = bn1MeanRep;
+    float[] scale = bn1ScaleRep;
+    float[] beta = bn1BetaRep;
+    float[] max = bn1Max[worker];
+    float[] y = bn1Y[worker];
+    float[] picked = bn1Picked[worker];
+    // this worker's share of sample 0's pooled values, in whole stretches of REP
+    int stretches = (BN1_POOLED_SIZE + BN1_REP - 1) / BN1_REP;
+    int q0 = stretches * worker / parts * BN1_REP;
+    int q1 = Math.min(BN1_POOLED_SIZE, stretches * (worker + 1) / parts * BN1_REP);
+    int b = 0;
+    if (simd) {
+      Simd.batchNormReluPool(training, conv1Out, b * BN1_IN_SIZE, q0, q1, BN1_POOLED_SIZE, BN1_WINDOWS, BN1_REP, mean,
+          scale, beta, pool1Out, b * BN1_POOLED_SIZE, pool1Selected, b * BN1_POOLED_SIZE);
+    } else {
+      for (int r = q0; r < q1; r += BN1_REP) {
+        int length = Math.min(BN1_REP, q1 - r);
+        System.arraycopy(conv1Out, b * BN1_IN_SIZE + r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
+          picked[j] = x[j];
+        }
+        for (int p = 1; p < BN1_WINDOWS; p++) {
+          System.arraycopy(conv1Out, b * BN1_IN_SIZE + p * BN1_POOLED_SIZE + r, x, 0, length);
+          if (training) {
+            for (int j = 0; j < length; j++) {
+              float v = (x[j] - mean[j]) * scale[j] + beta[j];
+              float d = v - max[j];
+              float beats = Math.min((d + Math.abs(d)) * 0x1p100f * 0x1p49f, 1);
+              float keep = 1 - beats;
+              picked[j] = picked[j] * keep + x[j] * beats;
+              max[j] = max[j] * keep + v * beats;
+            }
+          } else {
+            for (int j = 0; j < length; j++) {
+              max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+            }
+          }
+        }
+        for (int j = 0; j < length; j++) {
+          y[j] = Math.max(max[j], 0);
+        }
+        System.arraycopy(y, 0, pool1Out, b * BN1_POOLED_SIZE + r, length);
+        if (training) {
+          System.arraycopy(picked, 0, pool1Selected, b * BN1_POOLED_SIZE + r, length);
+        }
+      }
+    }
+  }
+
+  private void conv2ForwardPart(int worker, int parts) {
+    // this worker's share of sample 0's output pixels: rows [r0, r1) of the product, of the 100 that
+    // the next layer reads
+    int r0 = (int) ((long) 100 * worker / parts);
+    int r1 = (int) ((long) 100 * (worker + 1) / parts);
+    Columns cols = conv2Cols[worker];
+    int s0 = 0;
+    int s1 = 1;
+    for (int b = s0; b < s1; b++) {
+      for (int oh = 0; oh < CONV2_OUT_H; oh++) {
+        for (int ow = 0; ow < CONV2_OUT_W; ow++) {
+          int pixelRow = CONV2_ROW[oh * CONV2_OUT_W + ow];
+          if (pixelRow < r0 || pixelRow >= r1) {
+            continue; // another worker's pixel
+          }
+          int row = (pixelRow - r0) * CONV2_PATCH;
+          for (int kh = 0; kh < CONV2_KH; kh++) {
+            int ih = oh * CONV2_SH + kh;
+            // the KW pixels of this kernel row are contiguous in the input: one copy
+            Columns.put(cols, row + kh * CONV2_KW * CONV2_IN_C, pool1Out, ((b * CONV2_IN_H + ih) * CONV2_IN_W + ow * CONV2_SW) * CONV2_IN_C,
+                CONV2_KW * CONV2_IN_C);
+          }
+        }
+      }
+    }
+    Gemm.nn(r1 - r0, CONV2_FILTERS, CONV2_PATCH, cols, 0, conv2Kernel, 0, conv2Out, r0 * CONV2_FILTERS, false);
+  }
+
+  private void bn2ForwardPart(int worker, int parts) {
+    // bn2 (BatchNorm) + relu2 (ReLU) + pool2 (MaxPool2D), one pass over conv2Out (in window order); the
+    // statistics come from bn2Statistics and bn2Combine in training, from prepareInference otherwise
+    float[] x = bn2X[worker];
+    // per sample and stretch of REP pooled values: the maximum over the WINDOWS positions, then ReLU; in
+    // training also the input at the first position holding the maximum. beats is 1 where a value beats the
+    // maximum so far, else 0 (d + |d| is 2d or 0), so keep * old + beats * new picks one of the two exactly
+    float[] mean = bn2MeanRep;
+    float[] scale = bn2ScaleRep;
+    float[] beta = bn2BetaRep;
+    float[] max = bn2Max[worker];
+    float[] y = bn2Y[worker];
+    float[] picked = bn2Picked[worker];
+    // this worker's share of sample 0's pooled values, in whole stretches of REP
+    int stretches = (BN2_POOLED_SIZE + BN2_REP - 1) / BN2_REP;
+    int q0 = stretches * worker / parts * BN2_REP;
+    int q1 = Math.min(BN2_POOLED_SIZE, stretches * (worker + 1) / parts * BN2_REP);
+    int b = 0;
+    if (simd) {
+      Simd.batchNormReluPool(training, conv2Out, b * BN2_IN_SIZE, q0, q1, BN2_POOLED_SIZE, BN2_WINDOWS, BN2_REP, mean,
+          scale, beta, pool2Out, b * BN2_POOLED_SIZE, pool2Selected, b * BN2_POOLED_SIZE);
+    } else {
+      for (int r = q0; r < q1; r += BN2_REP) {
+        int length = Math.min(BN2_REP, q1 - r);
+        System.arraycopy(conv2Out, b * BN2_IN_SIZE + r, x, 0, length);
+        for (int j = 0; j < length; j++) {
+          max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
+          picked[j] = x[j];
+        }
+        for (int p = 1; p < BN2_WINDOWS; p++) {
+          System.arraycopy(conv2Out, b * BN2_IN_SIZE + p * BN2_POOLED_SIZE + r, x, 0, length);
+          if (training) {
+            for (int j = 0; j < length; j++) {
+              float v = (x[j] - mean[j]) * scale[j] + beta[j];
+              float d = v - max[j];
+              float beats = Math.min((d + Math.abs(d)) * 0x1p100f * 0x1p49f, 1);
+              float keep = 1 - beats;
+              picked[j] = picked[j] * keep + x[j] * beats;
+              max[j] = max[j] * keep + v * beats;
+            }
+          } else {
+            for (int j = 0; j < length; j++) {
+              max[j] = Math.max(max[j], (x[j] - mean[j]) * scale[j] + beta[j]);
+            }
+          }
+        }
+        for (int j = 0; j < length; j++) {
+          y[j] = Math.max(max[j], 0);
+        }
+        System.arraycopy(y, 0, pool2Out, b * BN2_POOLED_SIZE + r, length);
+        if (training) {
+          System.arraycopy(picked, 0, pool2Selected, b * BN2_POOLED_SIZE + r, length);
+        }
+      }
+    }
+  }
+
+  /**
+   * Inference of sample 0 with every worker (batch-1 latency): the convolutions and fused pools split their
+   * work across the workers, worker 0 runs the other layers, and the workers meet in between.
+   */
+  private void forwardOneSample(int worker, int from, int to) {
+    chunkStart[worker] = 0;
+    int parts = workers.active();
+    conv1ForwardPart(worker, parts);
+    workers.barrier();
+    bn1ForwardPart(worker, parts);
+    workers.barrier();
+    conv2ForwardPart(worker, parts);
+    workers.barrier();
+    bn2ForwardPart(worker, parts);
+    workers.barrier();
+    if (worker == 0) {
+      flatForward(0, 0, 1);
+      outForward(0, 0, 1);
+    }
+  }
+
   @Override
   public float[] forward(float[] batch, int n, boolean training) {
     Tensors.checkBatch(MODEL_NAME, batch.length, n, INPUT_SIZE);
@@ -802,7 +1000,11 @@ public final class SequentialModelNetwork implements FloatNetwork {
     if (!training) {
       prepareInference();
     }
-    workers.run(n, forwardChunk);
+    if (!training && n == 1 && workers.size() > 1) {
+      workers.runAll(1, oneSampleChunk);
+    } else {
+      workers.run(n, forwardChunk);
+    }
     return outOut;
   }
 
@@ -1259,11 +1461,9 @@ public final class SequentialModelNetwork implements FloatNetwork {
       }
       if (simd) {
         // patches of a few values: OpenBLAS is slow on so short an inner dimension
-        Simd.smallPatchProduct((s1 - s0) * CONV1_PIXELS, CONV1_PATCH, CONV1_FILTERS, cols, 0, conv1Kernel, conv1Out,
-            s0 * CONV1_OUT_SIZE);
+        Simd.smallPatchProduct((s1 - s0) * CONV1_PIXELS, CONV1_PATCH, CONV1_FILTERS, cols, 0, conv1Kernel, conv1Out, s0 * CONV1_OUT_SIZE);
       } else {
-        Gemm.nn((s1 - s0) * CONV1_PIXELS, CONV1_FILTERS, CONV1_PATCH, cols, 0, conv1Kernel, 0, conv1Out, s0 * CONV1_OUT_SIZE,
-            false);
+        Gemm.nn((s1 - s0) * CONV1_PIXELS, CONV1_FILTERS, CONV1_PATCH, cols, 0, conv1Kernel, 0, conv1Out, s0 * CONV1_OUT_SIZE, false);
       }
     }
     // the bias is added by the BatchNorm that reads this layer (to its mean)
@@ -1344,13 +1544,15 @@ public final class SequentialModelNetwork implements FloatNetwork {
     float[] max = bn1Max[worker];
     float[] y = bn1Y[worker];
     float[] picked = bn1Picked[worker];
+    int q0 = 0;
+    int q1 = BN1_POOLED_SIZE;
     for (int b = from; b < to; b++) {
       if (simd) {
-        Simd.batchNormReluPool(training, conv1Out, b * BN1_IN_SIZE, BN1_POOLED_SIZE, BN1_WINDOWS, BN1_REP, mean, scale, beta,
-            pool1Out, b * BN1_POOLED_SIZE, pool1Selected, b * BN1_POOLED_SIZE);
+        Simd.batchNormReluPool(training, conv1Out, b * BN1_IN_SIZE, q0, q1, BN1_POOLED_SIZE, BN1_WINDOWS, BN1_REP, mean,
+            scale, beta, pool1Out, b * BN1_POOLED_SIZE, pool1Selected, b * BN1_POOLED_SIZE);
       } else {
-        for (int r = 0; r < BN1_POOLED_SIZE; r += BN1_REP) {
-          int length = Math.min(BN1_REP, BN1_POOLED_SIZE - r);
+        for (int r = q0; r < q1; r += BN1_REP) {
+          int length = Math.min(BN1_REP, q1 - r);
           System.arraycopy(conv1Out, b * BN1_IN_SIZE + r, x, 0, length);
           for (int j = 0; j < length; j++) {
             max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
@@ -1491,8 +1693,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
           }
         }
       }
-      Gemm.nn((s1 - s0) * CONV2_PIXELS, CONV2_FILTERS, CONV2_PATCH, cols, 0, conv2Kernel, 0, conv2Out, s0 * CONV2_OUT_SIZE,
-          false);
+      Gemm.nn((s1 - s0) * CONV2_PIXELS, CONV2_FILTERS, CONV2_PATCH, cols, 0, conv2Kernel, 0, conv2Out, s0 * CONV2_OUT_SIZE, false);
     }
     // the bias is added by the BatchNorm that reads this layer (to its mean)
   }
@@ -1568,13 +1769,15 @@ public final class SequentialModelNetwork implements FloatNetwork {
     float[] max = bn2Max[worker];
     float[] y = bn2Y[worker];
     float[] picked = bn2Picked[worker];
+    int q0 = 0;
+    int q1 = BN2_POOLED_SIZE;
     for (int b = from; b < to; b++) {
       if (simd) {
-        Simd.batchNormReluPool(training, conv2Out, b * BN2_IN_SIZE, BN2_POOLED_SIZE, BN2_WINDOWS, BN2_REP, mean, scale, beta,
-            pool2Out, b * BN2_POOLED_SIZE, pool2Selected, b * BN2_POOLED_SIZE);
+        Simd.batchNormReluPool(training, conv2Out, b * BN2_IN_SIZE, q0, q1, BN2_POOLED_SIZE, BN2_WINDOWS, BN2_REP, mean,
+            scale, beta, pool2Out, b * BN2_POOLED_SIZE, pool2Selected, b * BN2_POOLED_SIZE);
       } else {
-        for (int r = 0; r < BN2_POOLED_SIZE; r += BN2_REP) {
-          int length = Math.min(BN2_REP, BN2_POOLED_SIZE - r);
+        for (int r = q0; r < q1; r += BN2_REP) {
+          int length = Math.min(BN2_REP, q1 - r);
           System.arraycopy(conv2Out, b * BN2_IN_SIZE + r, x, 0, length);
           for (int j = 0; j < length; j++) {
             max[j] = (x[j] - mean[j]) * scale[j] + beta[j];

@@ -257,7 +257,33 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
   @Override
   CodeBlock forward() {
     CodeBlock.Builder b = CodeBlock.builder();
+    b.add(forwardHeader());
+    b.add("int q0 = 0;\n");
+    b.add(code("int q1 = {P}_POOLED_SIZE;\n"));
+    b.beginControlFlow("for (int b = from; b < to; b++)");
+    b.add(forwardSample());
+    b.endControlFlow();
+    return b.build();
+  }
+
+  /** Inference of sample 0: this worker's share of the pooled values, in whole stretches of REP. */
+  @Override
+  CodeBlock forwardPart() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add(forwardHeader());
     b.add(code("""
+        // this worker's share of sample 0's pooled values, in whole stretches of REP
+        int stretches = ({P}_POOLED_SIZE + {P}_REP - 1) / {P}_REP;
+        int q0 = stretches * worker / parts * {P}_REP;
+        int q1 = Math.min({P}_POOLED_SIZE, stretches * (worker + 1) / parts * {P}_REP);
+        int b = 0;
+        """));
+    b.add(forwardSample());
+    return b.build();
+  }
+
+  private CodeBlock forwardHeader() {
+    return code("""
         // {name} (BatchNorm) + {relu} (ReLU) + {pool} (MaxPool2D), one pass over {in} (in window order); the
         // statistics come from {name}Statistics and {name}Combine in training, from prepareInference otherwise
         {T}[] x = {name}X[worker];
@@ -270,14 +296,17 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
         {T}[] max = {name}Max[worker];
         {T}[] y = {name}Y[worker];
         {T}[] picked = {name}Picked[worker];
-        """));
-    b.beginControlFlow("for (int b = from; b < to; b++)");
-    b.add(simdOr(code("""
-        {Simd}.batchNormReluPool(training, {in}, b * {P}_IN_SIZE, {P}_POOLED_SIZE, {P}_WINDOWS, {P}_REP, mean, scale, beta,
-            {pooled}, b * {P}_POOLED_SIZE, {pool}Selected, b * {P}_POOLED_SIZE);
+        """);
+  }
+
+  /** Sample {@code b}, pooled values {@code [q0, q1)}. */
+  private CodeBlock forwardSample() {
+    return simdOr(code("""
+        {Simd}.batchNormReluPool(training, {in}, b * {P}_IN_SIZE, q0, q1, {P}_POOLED_SIZE, {P}_WINDOWS, {P}_REP, mean,
+            scale, beta, {pooled}, b * {P}_POOLED_SIZE, {pool}Selected, b * {P}_POOLED_SIZE);
         """), code("""
-        for (int r = 0; r < {P}_POOLED_SIZE; r += {P}_REP) {
-          int length = Math.min({P}_REP, {P}_POOLED_SIZE - r);
+        for (int r = q0; r < q1; r += {P}_REP) {
+          int length = Math.min({P}_REP, q1 - r);
           System.arraycopy({in}, b * {P}_IN_SIZE + r, x, 0, length);
           for (int j = 0; j < length; j++) {
             max[j] = (x[j] - mean[j]) * scale[j] + beta[j];
@@ -308,9 +337,7 @@ final class BatchNormReluPoolEmitter extends LayerEmitter {
             System.arraycopy(picked, 0, {pool}Selected, b * {P}_POOLED_SIZE + r, length);
           }
         }
-        """)));
-    b.endControlFlow();
-    return b.build();
+        """));
   }
 
   /** Samples {@code [from, to)}: this worker's sums of dy and dy * xHat at the maxima, per channel. */

@@ -164,6 +164,11 @@ final class Conv2DEmitter extends LayerEmitter {
 
   /** im2col of samples {@code [s0, s1)} into this worker's {@code cols}, one row of PATCH values per pixel. */
   private CodeBlock im2col() {
+    return im2col(Map.of());
+  }
+
+  /** im2col, with {@code values} overriding the template's (rowOf: where a pixel's row starts, or continue). */
+  private CodeBlock im2col(Map<String, ?> values) {
     if (spec.padding() == Padding.VALID) {
       return code("""
           for (int b = s0; b < s1; b++) {
@@ -179,7 +184,7 @@ final class Conv2DEmitter extends LayerEmitter {
               }
             }
           }
-          """);
+          """, values);
     }
     return code("""
         for (int b = s0; b < s1; b++) {
@@ -201,7 +206,7 @@ final class Conv2DEmitter extends LayerEmitter {
             }
           }
         }
-        """);
+        """, values);
   }
 
   /** Opens the loop over this worker's samples in equal blocks of at most BLOCK: {@code [s0, s1)}. */
@@ -224,15 +229,7 @@ final class Conv2DEmitter extends LayerEmitter {
     b.add(blockLoop());
     b.indent();
     b.add(im2col());
-    CodeBlock product = code("""
-        {Gemm}.nn((s1 - s0) * {P}_PIXELS, {P}_FILTERS, {P}_PATCH, cols, 0, {name}Kernel, 0, {out}, s0 * {P}_OUT_SIZE,
-            false);
-        """);
-    b.add(smallPatch() ? simdOr(code("""
-        // patches of a few values: OpenBLAS is slow on so short an inner dimension
-        {Simd}.smallPatchProduct((s1 - s0) * {P}_PIXELS, {P}_PATCH, {P}_FILTERS, cols, 0, {name}Kernel, {out},
-            s0 * {P}_OUT_SIZE);
-        """), product) : product);
+    b.add(product("(s1 - s0) * {P}_PIXELS", "s0 * {P}_OUT_SIZE"));
     b.unindent();
     b.add("}\n");
     if (biasInBatchNorm) {
@@ -241,6 +238,57 @@ final class Conv2DEmitter extends LayerEmitter {
       b.add(addBias(out(), name() + "Bias", prefix() + "_FILTERS"));
     }
     b.add(activationForward(spec.activation(), out(), out(), prefix() + "_FILTERS"));
+    return b.build();
+  }
+
+  /** out[rows, FILTERS] = cols[rows, PATCH] x kernel[PATCH, FILTERS], written from {@code at} of the output. */
+  private CodeBlock product(String rows, String at) {
+    Map<String, String> where = Map.of("rows", Template.render(rows, super.values()).toString(),
+        "at", Template.render(at, super.values()).toString());
+    CodeBlock product = code("""
+        {Gemm}.nn({rows}, {P}_FILTERS, {P}_PATCH, cols, 0, {name}Kernel, 0, {out}, {at}, false);
+        """, where);
+    return smallPatch() ? simdOr(code("""
+        // patches of a few values: OpenBLAS is slow on so short an inner dimension
+        {Simd}.smallPatchProduct({rows}, {P}_PATCH, {P}_FILTERS, cols, 0, {name}Kernel, {out}, {at});
+        """, where), product) : product;
+  }
+
+  /**
+   * Inference of sample 0: this worker's share of the output pixels, im2col and product; only when the forward pass
+   * is the product alone (no bias to add here, no activation).
+   */
+  @Override
+  CodeBlock forwardPart() {
+    boolean productOnly = (biasInBatchNorm || !spec.useBias())
+        && spec.activation() == dev.lamina.annotations.ActivationType.LINEAR;
+    if (!productOnly) {
+      return null;
+    }
+    String pixelRow = windowOrder == null ? "oh * {P}_OUT_W + ow" : "{P}_ROW[oh * {P}_OUT_W + ow]";
+    // continuation lines carry the indentation of {rowOf} in the im2col templates (inside three loops)
+    String indent = "\n      ";
+    CodeBlock rowOf = code("int pixelRow = " + pixelRow + ";" + indent
+        + "if (pixelRow < r0 || pixelRow >= r1) {" + indent + "  continue; // another worker's pixel" + indent + "}"
+        + indent + "int row = (pixelRow - r0) * {P}_PATCH;");
+    // in window order, the pixels no pool window covers come last, and inference does not need them
+    int rows = windowOrder == null ? layer.outputShape().get(0) * layer.outputShape().get(1)
+        : layer.outputShape().get(0) / windowOrder.get(0) * windowOrder.get(0)
+            * (layer.outputShape().get(1) / windowOrder.get(1) * windowOrder.get(1));
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add(code("""
+        // this worker's share of sample 0's output pixels: rows [r0, r1) of the product, of the {rows} that
+        // the next layer reads
+        int r0 = (int) ((long) {rows} * worker / parts);
+        int r1 = (int) ((long) {rows} * (worker + 1) / parts);
+        """, Map.of("rows", rows)));
+    b.add(code("""
+        {ColsType} cols = {name}Cols[worker];
+        int s0 = 0;
+        int s1 = 1;
+        """));
+    b.add(im2col(Map.of("rowOf", rowOf)));
+    b.add(product("r1 - r0", "r0 * {P}_FILTERS"));
     return b.build();
   }
 

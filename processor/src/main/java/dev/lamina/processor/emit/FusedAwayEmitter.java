@@ -34,6 +34,12 @@ final class FusedAwayEmitter extends LayerEmitter {
     return CodeBlock.of("// fused into $LForward: done in the same pass over memory\n", into);
   }
 
+  /** Nothing to do: the layer it is fused into does this layer's share too. */
+  @Override
+  CodeBlock forwardPart() {
+    return CodeBlock.of("");
+  }
+
   @Override
   CodeBlock backward() {
     return CodeBlock.of("// fused into $LBackward\n", into);

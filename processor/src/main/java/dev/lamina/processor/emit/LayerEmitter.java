@@ -137,6 +137,15 @@ abstract class LayerEmitter {
     return List.of(new Step(name() + "Backward", true));
   }
 
+  /**
+   * The body of {@code <name>ForwardPart(int worker, int parts)}: worker {@code worker}'s share, of {@code parts}, of
+   * the inference of sample 0 alone, when every worker takes part in a single sample (see
+   * {@code NetworkWriter}); null for a layer that does not split so (worker 0 then runs its forward alone).
+   */
+  CodeBlock forwardPart() {
+    return null;
+  }
+
   /** More methods {@code <name><key>(int worker, int from, int to)} that steps call. */
   Map<String, CodeBlock> extraMethods() {
     return Map.of();

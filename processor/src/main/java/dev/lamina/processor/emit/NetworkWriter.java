@@ -506,6 +506,63 @@ public final class NetworkWriter {
     }
   }
 
+  /**
+   * Inference of a single sample with every worker: layers with a {@link LayerEmitter#forwardPart()} split their work
+   * (a convolution its pixels, a fused pool its channels' values), the others run on worker 0; workers meet at a
+   * barrier wherever one layer reads what more than one worker wrote.
+   */
+  private void addForwardOneSample(TypeSpec.Builder type) {
+    type.addField(FieldSpec.builder(CHUNK, "oneSampleChunk", Modifier.PRIVATE, Modifier.FINAL)
+        .initializer("this::forwardOneSample").build());
+    MethodSpec.Builder one = MethodSpec.methodBuilder("forwardOneSample").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Inference of sample 0 with every worker (batch-1 latency): the convolutions and fused pools"
+            + " split their\nwork across the workers, worker 0 runs the other layers, and the workers meet in"
+            + " between.\n")
+        .addParameter(int.class, "worker").addParameter(int.class, "from").addParameter(int.class, "to")
+        .addStatement("chunkStart[worker] = 0")
+        .addStatement("int parts = workers.active()");
+    boolean started = false;
+    boolean previousSplit = false;
+    List<String> workerZero = new ArrayList<>();
+    for (LayerEmitter e : emitters) {
+      CodeBlock part = e.forwardPart();
+      if (part != null && part.isEmpty()) {
+        continue; // fused into another layer
+      }
+      if (part == null) {
+        if (started && previousSplit) {
+          one.addStatement("workers.barrier()");
+        }
+        workerZero.add(e.name());
+        previousSplit = false;
+      } else {
+        flushWorkerZero(one, workerZero);
+        if (started) {
+          one.addStatement("workers.barrier()");
+        }
+        one.addStatement("$LForwardPart(worker, parts)", e.name());
+        type.addMethod(MethodSpec.methodBuilder(e.name() + "ForwardPart").addModifiers(Modifier.PRIVATE)
+            .addParameter(int.class, "worker").addParameter(int.class, "parts").addCode(part).build());
+        previousSplit = true;
+      }
+      started = true;
+    }
+    flushWorkerZero(one, workerZero);
+    type.addMethod(one.build());
+  }
+
+  private static void flushWorkerZero(MethodSpec.Builder method, List<String> layers) {
+    if (layers.isEmpty()) {
+      return;
+    }
+    method.beginControlFlow("if (worker == 0)");
+    for (String layer : layers) {
+      method.addStatement("$LForward(0, 0, 1)", layer);
+    }
+    method.endControlFlow();
+    layers.clear();
+  }
+
   private void addForwardAndBackward(TypeSpec.Builder type) {
     type.addMethod(MethodSpec.methodBuilder("parts").addModifiers(Modifier.PRIVATE)
         .addJavadoc("One gradient array per worker: {@code gradient} itself, then new ones of {@code size}.\n")
@@ -535,8 +592,18 @@ public final class NetworkWriter {
               + " workers start.\n")
           .addCode(prepare.build()).build());
     }
-    forward.addStatement("workers.run(n, forwardChunk)")
-        .addStatement("return $L", output().out());
+    boolean splits = emitters.stream().anyMatch(e -> e.forwardPart() != null && !e.forwardPart().isEmpty());
+    if (splits) {
+      forward.beginControlFlow("if (!training && n == 1 && workers.size() > 1)")
+          .addStatement("workers.runAll(1, oneSampleChunk)")
+          .nextControlFlow("else")
+          .addStatement("workers.run(n, forwardChunk)")
+          .endControlFlow();
+      addForwardOneSample(type);
+    } else {
+      forward.addStatement("workers.run(n, forwardChunk)");
+    }
+    forward.addStatement("return $L", output().out());
     type.addMethod(forward.build());
     int largest = emitters.stream().mapToInt(e -> e.layer.outputSize()).max().orElse(1);
     type.addField(FieldSpec.builder(int.class, "SAMPLE_BLOCK", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)

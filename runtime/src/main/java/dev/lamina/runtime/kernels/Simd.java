@@ -83,8 +83,19 @@ public final class Simd {
    */
   public static void batchNormReluPool(boolean training, float[] x, int at, int pooled, int windows, int rep,
       float[] mean, float[] scale, float[] beta, float[] out, int outAt, float[] picked, int pickedAt) {
-    VectorKernels.batchNormReluPool(training, x, at, pooled, windows, rep, mean, scale, beta, out, outAt, picked,
-        pickedAt);
+    VectorKernels.batchNormReluPool(training, x, at, 0, pooled, pooled, windows, rep, mean, scale, beta, out, outAt,
+        picked, pickedAt);
+  }
+
+  /**
+   * {@link #batchNormReluPool(boolean, float[], int, int, int, int, float[], float[], float[], float[], int, float[],
+   * int)} for the pooled outputs {@code [from, to)} only ({@code from} a multiple of {@code rep}): one worker's share
+   * of a single sample.
+   */
+  public static void batchNormReluPool(boolean training, float[] x, int at, int from, int to, int pooled, int windows,
+      int rep, float[] mean, float[] scale, float[] beta, float[] out, int outAt, float[] picked, int pickedAt) {
+    VectorKernels.batchNormReluPool(training, x, at, from, to, pooled, windows, rep, mean, scale, beta, out, outAt,
+        picked, pickedAt);
   }
 
   /**

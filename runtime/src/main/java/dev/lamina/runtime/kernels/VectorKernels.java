@@ -52,8 +52,8 @@ final class VectorKernels {
     Runnable[] kernels = {
       () -> shiftedSums(x, 0, pooled, rep, mean, sums, squares),
       () -> {
-        batchNormReluPool(true, x, 0, pooled, windows, rep, mean, scale, beta, out, 0, picked, 0);
-        batchNormReluPool(false, x, 0, pooled, windows, rep, mean, scale, beta, out, 0, picked, 0);
+        batchNormReluPool(true, x, 0, 0, pooled, pooled, windows, rep, mean, scale, beta, out, 0, picked, 0);
+        batchNormReluPool(false, x, 0, rep, pooled, pooled, windows, rep, mean, scale, beta, out, 0, picked, 0);
       },
       () -> gradientSums(out, dy, picked, 0, pooled, rep, mean, scale, sums, squares),
       () -> batchNormReluPoolBackward(x, 0, x.length, out, dy, 0, pooled, windows, rep, mean, scale, beta, scale,
@@ -100,10 +100,10 @@ final class VectorKernels {
     }
   }
 
-  static void batchNormReluPool(boolean training, float[] x, int at, int pooled, int windows, int rep, float[] mean,
-      float[] scale, float[] beta, float[] out, int outAt, float[] picked, int pickedAt) {
-    for (int r = 0; r < pooled; r += rep) {
-      int length = Math.min(rep, pooled - r);
+  static void batchNormReluPool(boolean training, float[] x, int at, int from, int to, int pooled, int windows,
+      int rep, float[] mean, float[] scale, float[] beta, float[] out, int outAt, float[] picked, int pickedAt) {
+    for (int r = from; r < to; r += rep) {
+      int length = Math.min(rep, to - r);
       int j = 0;
       for (; j <= length - L; j += L) {
         FloatVector m = FloatVector.fromArray(S, mean, j);

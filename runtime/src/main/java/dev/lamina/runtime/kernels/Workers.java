@@ -70,8 +70,21 @@ public final class Workers {
   }
 
   /** Runs {@code chunk} over {@code [0, n)} split across the workers; rethrows what a worker threw. */
-  public synchronized void run(int n, Chunk chunk) {
-    int workers = Math.max(1, Math.min(size, n));
+  public void run(int n, Chunk chunk) {
+    run(n, chunk, Math.max(1, Math.min(size, n)));
+  }
+
+  /**
+   * Runs {@code chunk} on every worker, however few the samples: worker {@code w} gets {@code [n * w / size,
+   * n * (w + 1) / size)}, which may be empty, and {@link #active()} is {@link #size()}. For code that splits the
+   * work of fewer samples than workers by other means (a single sample's pixels, say) and meets at
+   * {@link #barrier()}.
+   */
+  public void runAll(int n, Chunk chunk) {
+    run(n, chunk, size);
+  }
+
+  private synchronized void run(int n, Chunk chunk, int workers) {
     if (workers == 1) {
       active = 1;
       chunk.run(0, 0, n);

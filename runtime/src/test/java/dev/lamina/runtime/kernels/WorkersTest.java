@@ -48,6 +48,23 @@ class WorkersTest {
   }
 
   @Test
+  void runAllEmploysEveryWorkerForASingleSample() {
+    int[] ran = new int[3];
+    int[] samples = new int[3];
+    int[] sumAfterBarrier = new int[3];
+    workers.runAll(1, (worker, from, to) -> {
+      assertEquals(3, workers.active());
+      ran[worker]++;
+      samples[worker] = to - from;
+      workers.barrier();
+      sumAfterBarrier[worker] = ran[0] + ran[1] + ran[2];
+    });
+    assertArrayEquals(new int[] {1, 1, 1}, ran);
+    assertArrayEquals(new int[] {0, 0, 1}, samples); // [0, 1) split three ways: only the last share is not empty
+    assertArrayEquals(new int[] {3, 3, 3}, sumAfterBarrier);
+  }
+
+  @Test
   void partialSumsAddUp() {
     float[][] parts = {{1, 2, 3, 4, 5}, {10, 20, 30, 40, 50}, {100, 200, 300, 400, 500}};
     workers.run(3, (worker, from, to) -> Workers.addParts(parts, 3, worker));
