@@ -1913,8 +1913,13 @@ public final class SequentialModelNetwork implements FloatNetwork {
    * Forward pass of out: Dense, (None, 1600) -> (None, 10), samples {@code [from, to)}.
    */
   private void outForward(int worker, int from, int to) {
-    Gemm.nn(to - from, OUT_UNITS, OUT_IN_SIZE, flatOut, from * OUT_IN_SIZE, outKernel, 0, outLogits,
-        from * OUT_OUT_SIZE, false);
+    if (simd && to - from == 1 && OUT_UNITS <= Simd.lanes()) {
+      Simd.rowTimesNarrowMatrix(flatOut, from * OUT_IN_SIZE, OUT_IN_SIZE, outKernel, OUT_UNITS, outLogits,
+          from * OUT_OUT_SIZE);
+    } else {
+      Gemm.nn(to - from, OUT_UNITS, OUT_IN_SIZE, flatOut, from * OUT_IN_SIZE, outKernel, 0, outLogits,
+          from * OUT_OUT_SIZE, false);
+    }
     for (int r = from * OUT_OUT_SIZE; r < to * OUT_OUT_SIZE; r += OUT_UNITS) {
       for (int c = 0; c < OUT_UNITS; c++) {
         outLogits[r + c] += outBias[c];

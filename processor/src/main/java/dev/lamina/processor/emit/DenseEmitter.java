@@ -62,10 +62,21 @@ final class DenseEmitter extends LayerEmitter {
   CodeBlock forward() {
     String target = keepsLogits() ? name() + "Logits" : out();
     CodeBlock.Builder b = CodeBlock.builder();
-    b.add(code("""
+    CodeBlock product = code("""
         {Gemm}.nn(to - from, {P}_UNITS, {P}_IN_SIZE, {in}, from * {P}_IN_SIZE, {name}Kernel, 0, {target},
             from * {P}_OUT_SIZE, false);
-        """, Map.of("target", target)));
+        """, Map.of("target", target));
+    if (precision == Precision.FLOAT) {
+      // one sample (batch-1 inference) and few units: the Vector API kernel, without OpenBLAS's call and copies
+      b.beginControlFlow("if (simd && to - from == 1 && $L_UNITS <= $T.lanes())", prefix(), SIMD)
+          .add(code("""
+              {Simd}.rowTimesNarrowMatrix({in}, from * {P}_IN_SIZE, {P}_IN_SIZE, {name}Kernel, {P}_UNITS, {target},
+                  from * {P}_OUT_SIZE);
+              """, Map.of("target", target)))
+          .nextControlFlow("else").add(product).endControlFlow();
+    } else {
+      b.add(product);
+    }
     if (spec.useBias()) {
       b.add(addBias(target, name() + "Bias", prefix() + "_UNITS"));
     }

@@ -132,6 +132,16 @@ public final class Simd {
   }
 
   /**
+   * One row times a matrix with at most {@link #lanes()} columns (a dense layer's output for one sample, where
+   * OpenBLAS's call and copies cost more than the arithmetic): {@code out[outAt + u] = sum over t < k of
+   * x[xAt + t] * w[t * units + u]} for {@code u < units}, {@code w} holding exactly {@code k * units} values. Sums in an
+   * order of its own (four interleaved partial sums), so values agree with OpenBLAS's to float rounding.
+   */
+  public static void rowTimesNarrowMatrix(float[] x, int xAt, int k, float[] w, int units, float[] out, int outAt) {
+    VectorKernels.rowTimesNarrowMatrix(x, xAt, k, w, units, out, outAt);
+  }
+
+  /**
    * {@code dst[dstAt + i] += src[srcAt + i]} for {@code i < length} (col2im); a plain loop when the kernels are off.
    * The other kernels are only to be called when {@link #enabled()} was true.
    */

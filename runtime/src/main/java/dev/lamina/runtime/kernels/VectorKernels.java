@@ -59,7 +59,8 @@ final class VectorKernels {
       () -> batchNormReluPoolBackward(x, 0, x.length, out, dy, 0, pooled, windows, rep, mean, scale, beta, scale,
           beta, dx),
       () -> add(x, 0, dx, 0, x.length),
-      () -> smallPatchProduct(5, 9, rep, x, 0, weights, dx, 0)
+      () -> smallPatchProduct(5, 9, rep, x, 0, weights, dx, 0),
+      () -> rowTimesNarrowMatrix(x, 0, 9 * rep / 5, weights, 5, dx, 0)
     };
     int calls = 0;
     for (Runnable kernel : kernels) {
@@ -279,6 +280,30 @@ final class VectorKernels {
       sum = Math.fma(cols[c0 + t], kernel[t * filters + f], sum);
     }
     return sum;
+  }
+
+  static void rowTimesNarrowMatrix(float[] x, int xAt, int k, float[] w, int units, float[] out, int outAt) {
+    // lane u sums x[t] * w[t, u]; each load takes L values from row t on, so the lanes past `units` add up values of
+    // the next rows, which are dropped. Four sums over t modulo 4 keep the multiply-adds independent.
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = FloatVector.zero(S);
+    FloatVector s2 = FloatVector.zero(S);
+    FloatVector s3 = FloatVector.zero(S);
+    int t = 0;
+    for (; t + 3 < k && (t + 3) * units + L <= w.length; t += 4) {
+      s0 = FloatVector.fromArray(S, w, t * units).fma(FloatVector.broadcast(S, x[xAt + t]), s0);
+      s1 = FloatVector.fromArray(S, w, (t + 1) * units).fma(FloatVector.broadcast(S, x[xAt + t + 1]), s1);
+      s2 = FloatVector.fromArray(S, w, (t + 2) * units).fma(FloatVector.broadcast(S, x[xAt + t + 2]), s2);
+      s3 = FloatVector.fromArray(S, w, (t + 3) * units).fma(FloatVector.broadcast(S, x[xAt + t + 3]), s3);
+    }
+    FloatVector sum = s0.add(s1).add(s2.add(s3));
+    for (int u = 0; u < units; u++) {
+      float v = sum.lane(u);
+      for (int r = t; r < k; r++) { // the last rows, whose loads would run past the end of w
+        v = Math.fma(x[xAt + r], w[r * units + u], v);
+      }
+      out[outAt + u] = v;
+    }
   }
 
   static void add(float[] src, int srcAt, float[] dst, int dstAt, int length) {

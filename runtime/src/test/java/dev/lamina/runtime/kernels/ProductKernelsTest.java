@@ -7,10 +7,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Simd#smallPatchProduct} against the product summed in double precision, on shapes that take every path:
- * rows in fours and the rows after them, filters in whole vectors and the filters after them, offsets not zero.
+ * The Vector API product kernels against the products summed in double precision: {@link Simd#smallPatchProduct} on
+ * shapes that take every path (rows in fours and the rows after them, filters in whole vectors and the filters after
+ * them, offsets not zero), {@link Simd#rowTimesNarrowMatrix} with as many units as a vector holds and fewer.
  */
-class SmallPatchProductTest {
+class ProductKernelsTest {
   @Test
   void matchesTheProductInDoublePrecision() {
     assertTrue(Simd.enabled(), "run the tests with --add-modules jdk.incubator.vector");
@@ -43,6 +44,36 @@ class SmallPatchProductTest {
       }
       assertEquals(0, out[0]);
       assertEquals(42, out[out.length - 1], "wrote past its rows");
+    }
+  }
+
+  @Test
+  void rowTimesNarrowMatrixMatchesTheProductInDoublePrecision() {
+    assertTrue(Simd.enabled(), "run the tests with --add-modules jdk.incubator.vector");
+    for (int[] shape : new int[][] {{1600, 10}, {7, Simd.lanes()}, {3, 1}, {33, 5}}) {
+      int k = shape[0];
+      int units = shape[1];
+      SplittableRandom random = new SplittableRandom(k * 7 + units);
+      float[] x = new float[2 + k];
+      float[] w = new float[k * units];
+      float[] out = new float[1 + units + 1];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) random.nextDouble(-1, 1);
+      }
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) random.nextDouble(-1, 1);
+      }
+      out[out.length - 1] = 42;
+      Simd.rowTimesNarrowMatrix(x, 2, k, w, units, out, 1);
+      for (int u = 0; u < units; u++) {
+        double sum = 0;
+        for (int t = 0; t < k; t++) {
+          sum += (double) x[2 + t] * w[t * units + u];
+        }
+        assertEquals(sum, out[1 + u], 1e-5 * Math.sqrt(k), "k " + k + " units " + units + ": out[" + u + "]");
+      }
+      assertEquals(0, out[0]);
+      assertEquals(42, out[out.length - 1], "wrote past its units");
     }
   }
 }
