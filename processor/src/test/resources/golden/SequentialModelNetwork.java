@@ -1519,6 +1519,7 @@ public final class SequentialModelNetwork implements FloatNetwork {
                   for (int c = 0; c < CONV1_IN_C; c++) {
           inputGrad[dst + c] += colsGrad[src + c];
         }
+
                 }
               }
             }
@@ -1744,7 +1745,14 @@ public final class SequentialModelNetwork implements FloatNetwork {
                 }
                 int src = row + (kh * CONV2_KW + kw) * CONV2_IN_C;
                 int dst = ((b * CONV2_IN_H + ih) * CONV2_IN_W + iw) * CONV2_IN_C;
-                Simd.add(colsGrad, src, pool1Grad, dst, CONV2_IN_C);
+                if (simd) {
+        Simd.add(colsGrad, src, pool1Grad, dst, CONV2_IN_C);
+      } else {
+        for (int c = 0; c < CONV2_IN_C; c++) {
+          pool1Grad[dst + c] += colsGrad[src + c];
+        }
+      }
+
               }
             }
           }

@@ -13,7 +13,8 @@ package dev.lamina.runtime.kernels;
  *
  * <p>Each kernel is documented by the plain loop it replaces. Per-channel values come as {@code rep}-long arrays
  * ({@code rep} a multiple of the channel count) so that value {@code j} of every stretch of {@code rep} values uses
- * entry {@code j}. The vector code lives in {@code VectorKernels}, loaded only when the module is present.
+ * entry {@code j}. The vector code lives in {@code VectorKernels}, loaded only when the module is present. The
+ * kernels are only to be called when {@link #enabled()} said yes.
  */
 public final class Simd {
   /** True when the JVM has the Vector API module. */
@@ -23,30 +24,34 @@ public final class Simd {
   private Simd() {}
 
   /**
-   * Whether a network created now uses these kernels: {@link #AVAILABLE}, unless {@code lamina.simd=false}. The first
-   * call that answers yes warms the kernels up (see {@link WarmUp}).
+   * Whether a network created now uses these kernels: {@link #AVAILABLE}, unless {@code lamina.simd=false}, and
+   * compiled. The first call that gets that far warms the kernels up (see {@link WarmUp}); if they are still not
+   * compiled after that, it says so on standard error and the answer is no.
    */
   public static boolean enabled() {
-    boolean on = AVAILABLE && !"false".equals(System.getProperty("lamina.simd"));
-    if (on) {
-      WarmUp.done();
-    }
-    return on;
+    return AVAILABLE && !"false".equals(System.getProperty("lamina.simd")) && WarmUp.COMPILED;
   }
 
   /**
-   * Runs every kernel on small arrays until the JIT has compiled it, once per JVM (about half a second). Until C2
-   * compiles Vector API code, each vector operation allocates its result on the heap: left to the first training
-   * steps, that is about 850 MB of garbage in the first second on the seed model, and the garbage collector grows the
-   * young generation to match, so the process keeps some 270 MiB more resident memory (peak RSS training
-   * Fashion-MNIST: 731 MiB, against 459 MiB with the plain loops). Warmed up here it is about 100 MB, and the peak
-   * 505 MiB.
+   * Runs every kernel on small arrays until the JIT has compiled it, once per JVM (about 1.3 s). Until C2 compiles
+   * Vector API code, each vector operation allocates its result on the heap: left to the first training steps, that
+   * is about 850 MB of garbage in the first second on the seed model, and the garbage collector grows the young
+   * generation to match, so the process keeps some 270 MiB more resident memory (peak RSS training Fashion-MNIST:
+   * 731 MiB, against 459 MiB with the plain loops). Warmed up here it is about 65 MB, and the peak 475-520 MiB.
    */
   private static final class WarmUp {
-    /** Calls of each kernel that warming up took, for tests. */
+    /** Calls of the kernels that warming up took, for tests; -1 when one never stopped allocating. */
     static final int CALLS = VectorKernels.warmUp();
+    /** False when a kernel still allocated after warming up: then the plain loops are faster. */
+    static final boolean COMPILED = compiled();
 
-    static void done() {}
+    private static boolean compiled() {
+      if (CALLS < 0) {
+        System.err.println("Lamina: this JVM does not compile the Vector API kernels to vector instructions on this"
+            + " CPU (they still allocate after warming up); using plain loops");
+      }
+      return CALLS >= 0;
+    }
   }
 
   /** How many calls of each kernel warming up took; 0 without the Vector API. */
@@ -141,17 +146,9 @@ public final class Simd {
     VectorKernels.rowTimesNarrowMatrix(x, xAt, k, w, units, out, outAt);
   }
 
-  /**
-   * {@code dst[dstAt + i] += src[srcAt + i]} for {@code i < length} (col2im); a plain loop when the kernels are off.
-   * The other kernels are only to be called when {@link #enabled()} was true.
-   */
+  /** {@code dst[dstAt + i] += src[srcAt + i]} for {@code i < length} (col2im). */
   public static void add(float[] src, int srcAt, float[] dst, int dstAt, int length) {
-    if (AVAILABLE) {
-      VectorKernels.add(src, srcAt, dst, dstAt, length);
-    } else {
-      for (int i = 0; i < length; i++) {
-        dst[dstAt + i] += src[srcAt + i];
-      }
-    }
+    VectorKernels.add(src, srcAt, dst, dstAt, length);
   }
+
 }

@@ -22,9 +22,11 @@ final class VectorKernels {
 
   /**
    * Warms each kernel up in turn on small arrays (2x2 pool windows, two stretches of one vector and a scalar tail):
-   * rounds of 100 calls, with a 2 ms pause after each so that the compiler threads get the cores, until a round
-   * allocates no heap memory (the JIT has compiled the kernel), at most 500 rounds (20 where the JVM cannot count a
-   * thread's allocations). Returns the calls made, over all kernels.
+   * rounds of 100 calls, with a 10 ms pause after each (the kernel waits in the compiler's queue, and calls made
+   * meanwhile only make garbage: 2 ms pauses made twice as much, 25 ms little less), until a round
+   * allocates no heap memory (the JIT has compiled the kernel), at most 150 rounds (20 where the JVM cannot count a
+   * thread's allocations). Returns the calls made, over all kernels, or -1 when a kernel still allocated after 150
+   * rounds: this JVM does not compile the Vector API to vector instructions on this CPU.
    */
   static int warmUp() {
     java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -64,21 +66,26 @@ final class VectorKernels {
     };
     int calls = 0;
     for (Runnable kernel : kernels) {
-      for (int round = 0; round < (threads == null ? 20 : 500); round++) {
+      boolean compiled = threads == null;
+      for (int round = 0; round < (threads == null ? 20 : 150) && !compiled; round++) {
         long before = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
         for (int c = 0; c < 100; c++) {
           kernel.run();
         }
         calls += 100;
         if (threads != null && threads.getCurrentThreadAllocatedBytes() - before < 1024) {
+          compiled = true;
           break;
         }
         try {
-          Thread.sleep(2);
+          Thread.sleep(10);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return calls;
         }
+      }
+      if (!compiled) {
+        return -1;
       }
     }
     return calls;
