@@ -1496,8 +1496,13 @@ public final class SequentialModelNetwork implements FloatNetwork {
           }
         }
       }
-      Gemm.tn(CONV1_PATCH, CONV1_FILTERS, (s1 - s0) * CONV1_PIXELS, cols, 0, conv1Grad, s0 * CONV1_OUT_SIZE,
-          conv1KernelGradParts[worker], 0, s0 > chunkStart[worker]);
+      if (simd) {
+        Simd.smallPatchKernelGradient((s1 - s0) * CONV1_PIXELS, CONV1_PATCH, CONV1_FILTERS, cols, 0, conv1Grad,
+            s0 * CONV1_OUT_SIZE, conv1KernelGradParts[worker], s0 > chunkStart[worker]);
+      } else {
+        Gemm.tn(CONV1_PATCH, CONV1_FILTERS, (s1 - s0) * CONV1_PIXELS, cols, 0, conv1Grad, s0 * CONV1_OUT_SIZE,
+            conv1KernelGradParts[worker], 0, s0 > chunkStart[worker]);
+      }
       if (inputGradientWanted) {
         // colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
         Gemm.nt((s1 - s0) * CONV1_PIXELS, CONV1_PATCH, CONV1_FILTERS, conv1Grad, s0 * CONV1_OUT_SIZE, conv1Kernel, 0,

@@ -318,10 +318,14 @@ final class Conv2DEmitter extends LayerEmitter {
     b.add(blockLoop());
     b.indent();
     b.add(im2col());
-    b.add(code("""
+    CodeBlock kernelGradient = code("""
         {Gemm}.tn({P}_PATCH, {P}_FILTERS, (s1 - s0) * {P}_PIXELS, cols, 0, {grad}, s0 * {P}_OUT_SIZE,
             {name}KernelGradParts[worker], 0, s0 > chunkStart[worker]);
-        """));
+        """);
+    b.add(smallPatch() ? simdOr(code("""
+        {Simd}.smallPatchKernelGradient((s1 - s0) * {P}_PIXELS, {P}_PATCH, {P}_FILTERS, cols, 0, {grad},
+            s0 * {P}_OUT_SIZE, {name}KernelGradParts[worker], s0 > chunkStart[worker]);
+        """), kernelGradient) : kernelGradient);
     b.add(inputGradient(code("""
         // colsGrad[pixels, PATCH] = grad[pixels, FILTERS] x kernel^T, then col2im
         {Gemm}.nt((s1 - s0) * {P}_PIXELS, {P}_PATCH, {P}_FILTERS, {grad}, s0 * {P}_OUT_SIZE, {name}Kernel, 0,

@@ -137,6 +137,16 @@ public final class Simd {
   }
 
   /**
+   * The kernel gradient of a {@link #smallPatchProduct}: {@code dKernel[t, f] (+)= sum over r < rows of cols[r, t] *
+   * grad[r, f]}, added to {@code dKernel} with {@code accumulate}, else replacing it. Sums in an order of its own
+   * (64 rows at a time, four interleaved partial sums), so values agree with OpenBLAS's to float rounding.
+   */
+  public static void smallPatchKernelGradient(int rows, int patch, int filters, float[] cols, int colsAt,
+      float[] grad, int gradAt, float[] dKernel, boolean accumulate) {
+    VectorKernels.smallPatchKernelGradient(rows, patch, filters, cols, colsAt, grad, gradAt, dKernel, accumulate);
+  }
+
+  /**
    * One row times a matrix with at most {@link #lanes()} columns (a dense layer's output for one sample, where
    * OpenBLAS's call and copies cost more than the arithmetic): {@code out[outAt + u] = sum over t < k of
    * x[xAt + t] * w[t * units + u]} for {@code u < units}, {@code w} holding exactly {@code k * units} values. Sums in an

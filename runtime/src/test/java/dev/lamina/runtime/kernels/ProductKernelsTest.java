@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Vector API product kernels against the products summed in double precision: {@link Simd#smallPatchProduct} on
  * shapes that take every path (rows in fours and the rows after them, filters in whole vectors and the filters after
- * them, offsets not zero), {@link Simd#rowTimesNarrowMatrix} with as many units as a vector holds and fewer.
+ * them, offsets not zero) and its kernel gradient {@link Simd#smallPatchKernelGradient} (more than one block of 64
+ * rows, replacing and accumulating), {@link Simd#rowTimesNarrowMatrix} with as many units as a vector holds and fewer.
  */
 class ProductKernelsTest {
   @Test
@@ -74,6 +75,41 @@ class ProductKernelsTest {
       }
       assertEquals(0, out[0]);
       assertEquals(42, out[out.length - 1], "wrote past its units");
+    }
+  }
+
+  @Test
+  void smallPatchKernelGradientMatchesTheSumInDoublePrecision() {
+    assertTrue(Simd.enabled(), "run the tests with --add-modules jdk.incubator.vector");
+    int lanes = Simd.lanes();
+    for (int[] shape : new int[][] {{150, 9, 2 * lanes + 3}, {3, 4, lanes}, {65, 18, 3}}) {
+      int rows = shape[0];
+      int patch = shape[1];
+      int filters = shape[2];
+      SplittableRandom random = new SplittableRandom(rows * 13 + filters);
+      float[] cols = new float[4 + rows * patch];
+      float[] grad = new float[6 + rows * filters];
+      for (int i = 0; i < cols.length; i++) {
+        cols[i] = (float) random.nextDouble(-1, 1);
+      }
+      for (int i = 0; i < grad.length; i++) {
+        grad[i] = (float) random.nextDouble(-1, 1);
+      }
+      for (boolean accumulate : new boolean[] {false, true}) {
+        float[] dKernel = new float[patch * filters];
+        java.util.Arrays.fill(dKernel, 0.5f);
+        Simd.smallPatchKernelGradient(rows, patch, filters, cols, 4, grad, 6, dKernel, accumulate);
+        for (int t = 0; t < patch; t++) {
+          for (int f = 0; f < filters; f++) {
+            double sum = accumulate ? 0.5 : 0;
+            for (int r = 0; r < rows; r++) {
+              sum += (double) cols[4 + r * patch + t] * grad[6 + r * filters + f];
+            }
+            assertEquals(sum, dKernel[t * filters + f], 1e-5 * Math.sqrt(rows), "rows " + rows + " patch " + patch
+                + " filters " + filters + " accumulate " + accumulate + ": dKernel[" + t + ", " + f + "]");
+          }
+        }
+      }
     }
   }
 }
