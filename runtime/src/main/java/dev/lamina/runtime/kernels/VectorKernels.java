@@ -21,7 +21,8 @@ final class VectorKernels {
   }
 
   /**
-   * Warms each kernel up in turn on small arrays (2x2 pool windows, two stretches of one vector and a scalar tail):
+   * Warms each kernel up in turn on small arrays (2x2 pool windows, two stretches of one vector and a scalar tail),
+   * taking every branch that real calls take (a branch the JIT never saw taken recompiles the kernel when it is):
    * rounds of 100 calls, with a 10 ms pause after each (the kernel waits in the compiler's queue, and calls made
    * meanwhile only make garbage: 2 ms pauses made twice as much, 25 ms little less), until a round
    * allocates no heap memory (the JIT has compiled the kernel), at most 150 rounds (20 where the JVM cannot count a
@@ -63,7 +64,10 @@ final class VectorKernels {
       () -> add(x, 0, dx, 0, x.length),
       () -> smallPatchProduct(5, 9, rep, x, 0, weights, dx, 0),
       () -> rowTimesNarrowMatrix(x, 0, 9 * rep / 5, weights, 5, dx, 0),
-      () -> smallPatchKernelGradient(5, 9, rep, x, 0, dx, 0, weights, true)
+      () -> {
+        smallPatchKernelGradient(5, 9, rep, x, 0, dx, 0, weights, false);
+        smallPatchKernelGradient(5, 9, rep, x, 0, dx, 0, weights, true);
+      }
     };
     int calls = 0;
     for (Runnable kernel : kernels) {
