@@ -156,6 +156,15 @@ class IdxTest {
   }
 
   @Test
+  void pixelDataBeyondTheHeaderIsNamed() throws IOException {
+    Path labels = write("labels", labelsFile(Idx.LABELS_MAGIC, 5, LABELS));
+    Path longImages = write("long-images.gz", gzip(imagesFile(Idx.IMAGES_MAGIC, 5, 3, 2, Arrays.copyOf(PIXELS, 33))));
+    DataException e = assertThrows(DataException.class, () -> Idx.load(longImages, labels));
+    assertEquals(longImages + ": header promises 5 images of 3x2 (30 bytes) but the file has 33 bytes of pixel data",
+        e.getMessage());
+  }
+
+  @Test
   void countMismatchNamesBothFiles() throws IOException {
     Path images = write("train-images-idx3-ubyte", imagesFile(Idx.IMAGES_MAGIC, 5, 3, 2, PIXELS));
     Path labels = write("train-labels-idx1-ubyte", labelsFile(Idx.LABELS_MAGIC, 4, Arrays.copyOf(LABELS, 4)));
