@@ -25,11 +25,18 @@ public final class Dataset {
   private final INDArray images;
   private final INDArray labels;
   private final int[] labelValues;
+  /** Values per sample, computed once: {@link #copySample} runs for every sample of every training step. */
+  private final int sampleSize;
 
   private Dataset(INDArray images, INDArray labels, int[] labelValues) {
     this.images = images;
     this.labels = labels;
     this.labelValues = labelValues;
+    int size = 1;
+    for (int d : sampleShape()) {
+      size *= d;
+    }
+    this.sampleSize = size;
   }
 
   /**
@@ -202,17 +209,12 @@ public final class Dataset {
    * straight from the images' off-heap memory: how the trainer gathers a batch without a copy of the data set.
    */
   public void copySample(int index, float[] dst, int offset) {
-    int size = sampleSize();
-    pixels().get(index * size, dst, offset, size);
+    pixels().get(index * sampleSize, dst, offset, sampleSize);
   }
 
   /** Values per sample: {@code H * W * C} (or the feature count). */
   public int sampleSize() {
-    int size = 1;
-    for (int d : sampleShape()) {
-      size *= d;
-    }
-    return size;
+    return sampleSize;
   }
 
   private FloatBuffer pixels;
