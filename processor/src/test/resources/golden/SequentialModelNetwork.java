@@ -1000,7 +1000,8 @@ public final class SequentialModelNetwork implements FloatNetwork {
     if (!training) {
       prepareInference();
     }
-    if (!training && n == 1 && workers.size() > 1) {
+    // one sample: split across the workers when they are awake (waking them costs more)
+    if (!training && n == 1 && workers.size() > 1 && workers.wakeUp()) {
       workers.runAll(1, oneSampleChunk);
     } else {
       workers.run(n, forwardChunk);

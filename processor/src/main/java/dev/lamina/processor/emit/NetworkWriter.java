@@ -594,7 +594,8 @@ public final class NetworkWriter {
     }
     boolean splits = emitters.stream().anyMatch(e -> e.forwardPart() != null && !e.forwardPart().isEmpty());
     if (splits) {
-      forward.beginControlFlow("if (!training && n == 1 && workers.size() > 1)")
+      forward.addComment("one sample: split across the workers when they are awake (waking them costs more)")
+          .beginControlFlow("if (!training && n == 1 && workers.size() > 1 && workers.wakeUp())")
           .addStatement("workers.runAll(1, oneSampleChunk)")
           .nextControlFlow("else")
           .addStatement("workers.run(n, forwardChunk)")

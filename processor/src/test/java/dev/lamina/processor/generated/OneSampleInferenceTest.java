@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Inference of a single sample splits each convolution's pixels and each fused pool's values across all the workers
  * ({@code forwardOneSample}); every sample gets the output it gets in a batch (run sample-parallel), with the Vector
  * API kernels and without. The tests run with {@code -Dlamina.threads=2} (surefire), so the split is exercised on any
- * machine.
+ * machine, and wake the workers before each sample (the network splits a sample only across workers that are awake).
  */
 class OneSampleInferenceTest {
   @ParameterizedTest
@@ -76,7 +76,11 @@ class OneSampleInferenceTest {
     }
     assertTrue(largest > 0, "outputs all zero");
     for (int s = 0; s < n; s++) {
-      float[] alone = Arrays.copyOf(net.forward(Arrays.copyOfRange(x, s * size, (s + 1) * size), 1, false), outputs);
+      float[] one = Arrays.copyOfRange(x, s * size, (s + 1) * size);
+      while (!Workers.shared().wakeUp()) {
+        Thread.onSpinWait(); // sleeping workers would make the network run the sample on one thread
+      }
+      float[] alone = Arrays.copyOf(net.forward(one, 1, false), outputs);
       for (int o = 0; o < outputs; o++) {
         assertEquals(batched[s * outputs + o], alone[o], 1e-5 * largest, "sample " + s + ", output " + o);
       }

@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * inside a run, {@link #barrier()} is where the workers meet (BatchNorm needs the whole batch's statistics). The
  * split depends only on {@code n} and the worker count, so results are deterministic for a given count.
  *
- * <p>Waiting spins briefly, then parks; nothing is allocated per run. OpenBLAS is kept single-threaded: Lamina owns
+ * <p>Waiting spins briefly, then parks (an idle worker spins for a millisecond after each run, so that the runs of
+ * back-to-back calls start without waking a thread); nothing is allocated per run. OpenBLAS is kept single-threaded: Lamina owns
  * the threads, so the two never fight over the cores. The worker count is the number of processors, or the system
  * property {@code lamina.threads}.
  */
@@ -20,6 +21,8 @@ public final class Workers {
   }
 
   private static final int SPINS = 20_000;
+  /** How long an idle worker spins, waiting for the next run, before it parks. */
+  private static final long IDLE_SPIN_NANOS = 1_000_000;
   private static final Workers SHARED = new Workers(Integer.getInteger("lamina.threads",
       Runtime.getRuntime().availableProcessors()));
 
@@ -28,6 +31,8 @@ public final class Workers {
   private final AtomicInteger generation = new AtomicInteger();
   private final AtomicInteger finished = new AtomicInteger();
   private final AtomicInteger arrived = new AtomicInteger();
+  /** Worker threads parked: asleep until the next run unparks them. */
+  private final AtomicInteger sleeping = new AtomicInteger();
   private volatile int barrierGeneration;
   private volatile Chunk task;
   private volatile int samples;
@@ -130,6 +135,22 @@ public final class Workers {
     }
   }
 
+  /**
+   * Wakes the worker threads that sleep (each spins for a while after a run, then parks) and says whether none was
+   * asleep. For work worth splitting only when no thread has to be woken first: waking a parked thread can take
+   * longer than the work (milliseconds on a virtual machine whose idle cores halt), so such work runs on the calling
+   * thread when this says no, and the workers are awake for the next call.
+   */
+  public boolean wakeUp() {
+    if (sleeping.get() == 0) {
+      return true;
+    }
+    for (int w = 1; w < size; w++) {
+      LockSupport.unpark(threads[w]);
+    }
+    return false;
+  }
+
   /** Waits until every active worker of the current run has reached this barrier. */
   public void barrier() {
     int workers = active;
@@ -188,13 +209,16 @@ public final class Workers {
   private void loop(int index) {
     int seen = 0;
     while (true) {
-      int spins = 0;
+      long idleSince = System.nanoTime();
       int g;
       while ((g = generation.get()) == seen) {
-        if (++spins < SPINS) {
+        if (System.nanoTime() - idleSince < IDLE_SPIN_NANOS) {
           Thread.onSpinWait();
         } else {
+          sleeping.incrementAndGet();
           LockSupport.park(this);
+          sleeping.decrementAndGet();
+          idleSince = System.nanoTime(); // woken (by a run or by wakeUp): spin again before parking
         }
       }
       seen = g;

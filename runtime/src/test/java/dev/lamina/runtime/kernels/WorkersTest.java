@@ -2,7 +2,9 @@ package dev.lamina.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,21 @@ class WorkersTest {
     assertArrayEquals(new int[] {1, 1, 1}, ran);
     assertArrayEquals(new int[] {0, 0, 1}, samples); // [0, 1) split three ways: only the last share is not empty
     assertArrayEquals(new int[] {3, 3, 3}, sumAfterBarrier);
+  }
+
+  @Test
+  @Timeout(10)
+  void wakeUpSaysNoWhileWorkersSleepAndWakesThem() throws InterruptedException {
+    Workers fresh = new Workers(2);
+    Thread.sleep(50); // idle workers spin for a millisecond, then park
+    assertFalse(fresh.wakeUp(), "a parked worker counts as asleep");
+    while (!fresh.wakeUp()) {
+      Thread.onSpinWait(); // woken, the worker spins again for a while
+    }
+    int[] ran = new int[2];
+    fresh.runAll(1, (worker, from, to) -> ran[worker]++);
+    assertArrayEquals(new int[] {1, 1}, ran);
+    assertTrue(fresh.wakeUp(), "right after a run the workers are awake");
   }
 
   @Test
