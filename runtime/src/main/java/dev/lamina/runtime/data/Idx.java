@@ -44,15 +44,7 @@ public final class Idx {
   public static Dataset load(Path images, Path labels) {
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(labels, "labels");
-    InputStream imageStream;
-    try {
-      imageStream = Files.newInputStream(images);
-    } catch (NoSuchFileException e) {
-      throw new DataException("no such file: " + images, e);
-    } catch (IOException e) {
-      throw new DataException(images + ": cannot read: " + e, e);
-    }
-    try (InputStream in = imageStream) {
+    try (InputStream in = open(images)) {
       byte[] labelBytes = readFile(labels);
       return build(in, images.toString(), labelBytes, labels.toString());
     } catch (IOException e) {
@@ -113,16 +105,23 @@ public final class Idx {
     return null;
   }
 
-  private static byte[] readFile(Path file) {
-    byte[] bytes;
+  /** Opens {@code file}; a missing or unreadable file is a {@link DataException} naming it. */
+  private static InputStream open(Path file) {
     try {
-      bytes = Files.readAllBytes(file);
+      return Files.newInputStream(file);
     } catch (NoSuchFileException e) {
       throw new DataException("no such file: " + file, e);
     } catch (IOException e) {
       throw new DataException(file + ": cannot read: " + e, e);
     }
-    return gunzipIfCompressed(bytes, file.toString());
+  }
+
+  private static byte[] readFile(Path file) {
+    try (InputStream in = open(file)) {
+      return gunzipIfCompressed(in.readAllBytes(), file.toString());
+    } catch (IOException e) {
+      throw new DataException(file + ": cannot read: " + e, e);
+    }
   }
 
   private static byte[] readStream(InputStream in, String name) {
