@@ -26,8 +26,9 @@ final class VectorKernels {
    * rounds of 100 calls, with a 10 ms pause after each (the kernel waits in the compiler's queue, and calls made
    * meanwhile only make garbage: 2 ms pauses made twice as much, 25 ms little less), until a round
    * allocates no heap memory (the JIT has compiled the kernel), at most 150 rounds (20 where the JVM cannot count a
-   * thread's allocations). Returns the calls made, over all kernels, or -1 when a kernel still allocated after 150
-   * rounds: this JVM does not compile the Vector API to vector instructions on this CPU.
+   * thread's allocations, which are then taken as enough). Returns the calls made, over all kernels, or -1 when a
+   * kernel still allocated after 150 rounds: this JVM does not compile the Vector API to vector instructions on this
+   * CPU.
    */
   static int warmUp() {
     java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -71,8 +72,8 @@ final class VectorKernels {
     };
     int calls = 0;
     for (Runnable kernel : kernels) {
-      boolean compiled = threads == null;
-      for (int round = 0; round < (threads == null ? 20 : 150) && !compiled; round++) {
+      boolean compiled = false;
+      for (int round = 0; round < (threads == null ? 20 : 150); round++) {
         long before = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
         for (int c = 0; c < 100; c++) {
           kernel.run();
@@ -89,7 +90,7 @@ final class VectorKernels {
           return calls;
         }
       }
-      if (!compiled) {
+      if (!compiled && threads != null) {
         return -1;
       }
     }
