@@ -92,8 +92,8 @@ final class Conv2DEmitter extends LayerEmitter {
     v.put("rowOf", Template.render(rowOf(), super.values()));
     v.put("Cols", columnsClass(precision));
     // col2im adds runs of IN_C values: with the Vector API when they fill vectors (from 8 channels on)
-    CodeBlock loop = Template.render("for (int c = 0; c < {P}_IN_C; c++) {\n  {inGrad}[dst + c] += colsGrad[src + c];\n}\n",
-        v);
+    CodeBlock loop = Template.render(
+        "for (int c = 0; c < {P}_IN_C; c++) {\n  {inGrad}[dst + c] += colsGrad[src + c];\n}\n", v);
     v.put("addRun", layer.inputShape().get(2) >= 8
         ? simdOr(Template.render("{Simd}.add(colsGrad, src, {inGrad}, dst, {P}_IN_C);\n", v), loop) : loop);
     v.put("ColsType", offHeapColumns() ? columnsClass(precision) : CodeBlock.of("$T[]", precision.type));

@@ -15,6 +15,7 @@ import dev.lamina.processor.check.CheckedLayer;
 import dev.lamina.processor.check.CheckedModel;
 import dev.lamina.processor.read.LayerSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -507,11 +508,11 @@ public final class NetworkWriter {
   }
 
   /**
-   * Inference of a single sample with every worker: layers with a {@link LayerEmitter#forwardPart()} split their work
-   * (a convolution its pixels, a fused pool its channels' values), the others run on worker 0; workers meet at a
-   * barrier wherever one layer reads what more than one worker wrote.
+   * Inference of a single sample with every worker: layers with a {@link LayerEmitter#forwardPart()} ({@code parts},
+   * in layer order) split their work (a convolution its pixels, a fused pool its channels' values), the others run on
+   * worker 0; workers meet at a barrier wherever one layer reads what more than one worker wrote.
    */
-  private void addForwardOneSample(TypeSpec.Builder type) {
+  private void addForwardOneSample(TypeSpec.Builder type, Map<LayerEmitter, CodeBlock> parts) {
     type.addField(FieldSpec.builder(CHUNK, "oneSampleChunk", Modifier.PRIVATE, Modifier.FINAL)
         .initializer("this::forwardOneSample").build());
     MethodSpec.Builder one = MethodSpec.methodBuilder("forwardOneSample").addModifiers(Modifier.PRIVATE)
@@ -524,8 +525,9 @@ public final class NetworkWriter {
     boolean started = false;
     boolean previousSplit = false;
     List<String> workerZero = new ArrayList<>();
-    for (LayerEmitter e : emitters) {
-      CodeBlock part = e.forwardPart();
+    for (Map.Entry<LayerEmitter, CodeBlock> entry : parts.entrySet()) {
+      LayerEmitter e = entry.getKey();
+      CodeBlock part = entry.getValue();
       if (part != null && part.isEmpty()) {
         continue; // fused into another layer
       }
@@ -592,15 +594,18 @@ public final class NetworkWriter {
               + " workers start.\n")
           .addCode(prepare.build()).build());
     }
-    boolean splits = emitters.stream().anyMatch(e -> e.forwardPart() != null && !e.forwardPart().isEmpty());
-    if (splits) {
+    Map<LayerEmitter, CodeBlock> parts = new LinkedHashMap<>();
+    for (LayerEmitter e : emitters) {
+      parts.put(e, e.forwardPart()); // null: not split
+    }
+    if (parts.values().stream().anyMatch(part -> part != null && !part.isEmpty())) {
       forward.addComment("one sample: split across the workers when they are awake (waking them costs more)")
           .beginControlFlow("if (!training && n == 1 && workers.size() > 1 && workers.wakeUp())")
           .addStatement("workers.runAll(1, oneSampleChunk)")
           .nextControlFlow("else")
           .addStatement("workers.run(n, forwardChunk)")
           .endControlFlow();
-      addForwardOneSample(type);
+      addForwardOneSample(type, parts);
     } else {
       forward.addStatement("workers.run(n, forwardChunk)");
     }

@@ -54,7 +54,10 @@ public final class Simd {
     }
   }
 
-  /** How many calls of each kernel warming up took; 0 without the Vector API. */
+  /**
+   * How many kernel calls warming up took, over all kernels; -1 if one never stopped allocating, 0 without the Vector
+   * API.
+   */
   static int warmUpCalls() {
     return AVAILABLE ? WarmUp.CALLS : 0;
   }
@@ -129,7 +132,8 @@ public final class Simd {
    * A matrix product with a short inner dimension, where OpenBLAS is slow (a first convolution's patches of a few
    * pixels): {@code out[r, f] = sum over t of cols[r, t] * kernel[t, f]} for {@code r < rows}, {@code f < filters},
    * {@code t < patch}, all row-major and dense from their offsets; each sum starts with the product at {@code t = 0}
-   * and adds the next ones in order with fused multiply-adds, as OpenBLAS's sgemm kernels do.
+   * and adds the next ones in order with fused multiply-adds, so values agree with OpenBLAS's to float rounding (not
+   * bit for bit: OpenBLAS's order differs for some values).
    */
   public static void smallPatchProduct(int rows, int patch, int filters, float[] cols, int colsAt, float[] kernel,
       float[] out, int outAt) {
@@ -149,8 +153,8 @@ public final class Simd {
   /**
    * One row times a matrix with at most {@link #lanes()} columns (a dense layer's output for one sample, where
    * OpenBLAS's call and copies cost more than the arithmetic): {@code out[outAt + u] = sum over t < k of
-   * x[xAt + t] * w[t * units + u]} for {@code u < units}, {@code w} holding exactly {@code k * units} values. Sums in an
-   * order of its own (four interleaved partial sums), so values agree with OpenBLAS's to float rounding.
+   * x[xAt + t] * w[t * units + u]} for {@code u < units}, {@code w} holding exactly {@code k * units} values. Sums in
+   * an order of its own (four interleaved partial sums), so values agree with OpenBLAS's to float rounding.
    */
   public static void rowTimesNarrowMatrix(float[] x, int xAt, int k, float[] w, int units, float[] out, int outAt) {
     VectorKernels.rowTimesNarrowMatrix(x, xAt, k, w, units, out, outAt);

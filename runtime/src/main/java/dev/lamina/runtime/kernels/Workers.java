@@ -10,9 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * split depends only on {@code n} and the worker count, so results are deterministic for a given count.
  *
  * <p>Waiting spins briefly, then parks (an idle worker spins for a millisecond after each run, so that the runs of
- * back-to-back calls start without waking a thread); nothing is allocated per run. OpenBLAS is kept single-threaded: Lamina owns
- * the threads, so the two never fight over the cores. The worker count is the number of processors, or the system
- * property {@code lamina.threads}.
+ * back-to-back calls start without waking a thread); nothing is allocated per run. OpenBLAS is kept
+ * single-threaded: Lamina owns the threads, so the two never fight over the cores. The worker count is the number
+ * of processors, or the system property {@code lamina.threads}.
  */
 public final class Workers {
   /** A generated network's work on the samples {@code [from, to)}, as worker {@code worker}. */
